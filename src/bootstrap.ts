@@ -1,0 +1,39 @@
+// Prepares a database for use: indexes, the first administrator, and the seed data we ship.
+// Shared by `npm start` (first run) and `npm run seed`; safe to run any number of times.
+import mongoose from 'mongoose';
+import { ensureAdmin, type AdminBootstrapResult } from './components/accounts';
+import type { Config } from './config';
+import type { Logger } from './lib/logger';
+
+export interface BootstrapResult {
+  admin: AdminBootstrapResult;
+}
+
+export async function ensureIndexes(): Promise<void> {
+  await Promise.all(Object.values(mongoose.models).map((model) => model.init()));
+}
+
+export async function bootstrapDatabase(
+  config: Pick<Config, 'adminEmail' | 'adminPassword'>,
+  logger: Logger,
+): Promise<BootstrapResult> {
+  await ensureIndexes();
+  const admin = await ensureAdmin(config, logger);
+  return { admin };
+}
+
+/** Printed once, to the console only (never to the structured log), when we generated the password. */
+export function adminBanner(admin: AdminBootstrapResult, publicUrl: string): string | undefined {
+  if (!admin.created) return undefined;
+  const password = admin.generatedPassword ?? '(the ADMIN_PASSWORD you set)';
+  return [
+    '',
+    '  ┌─ Administrator account created ───────────────────────────────',
+    `  │ sign in at ${publicUrl}/login`,
+    `  │ email:     ${admin.email}`,
+    `  │ password:  ${password}`,
+    admin.generatedPassword ? '  │ This password is shown only once: store it now.' : '  │',
+    '  └────────────────────────────────────────────────────────────────',
+    '',
+  ].join('\n');
+}

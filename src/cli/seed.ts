@@ -1,0 +1,30 @@
+// `npm run seed`: loads what we ship into the configured (or embedded) database. Idempotent.
+import { adminBanner, bootstrapDatabase } from '../bootstrap';
+import { ConfigError, loadConfig } from '../config';
+import { openDatabase } from '../db/database';
+import { EmbeddedDatabaseUnavailableError } from '../db/embedded-database';
+import { createLogger } from '../lib/logger';
+
+async function main(): Promise<number> {
+  const config = loadConfig();
+  const logger = createLogger(config);
+  const database = await openDatabase(config, logger);
+  try {
+    const { admin } = await bootstrapDatabase(config, logger);
+    const banner = adminBanner(admin, config.publicUrl);
+    process.stdout.write(banner ? `${banner}\n` : `Administrator: ${admin.email} (already present)\n`);
+    process.stdout.write('Seed complete.\n');
+    return 0;
+  } finally {
+    await database.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    const known = err instanceof ConfigError || err instanceof EmbeddedDatabaseUnavailableError;
+    process.stderr.write(`${known ? (err as Error).message : String((err as Error)?.stack ?? err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,36 @@
+// JSON API for accounts. Tokens are returned in the body; pages use the cookie flow in accounts.pages.ts.
+import { Router } from 'express';
+import { NotFoundError } from '../../lib/errors';
+import { parseInput } from '../../lib/validation';
+import { loginSchema, registerSchema, rolesSchema, userIdParamsSchema } from './accounts.schemas';
+import * as accounts from './accounts.service';
+import { requireRole, requireUser } from './auth.middleware';
+import type { TokenService } from './token';
+
+export function accountsApiRouter(tokens: TokenService): Router {
+  const router = Router();
+
+  router.post('/api/auth/register', async (req, res) => {
+    const session = await accounts.register(parseInput(registerSchema, req.body), tokens);
+    res.status(201).json(session);
+  });
+
+  router.post('/api/auth/login', async (req, res) => {
+    res.json(await accounts.login(parseInput(loginSchema, req.body), tokens));
+  });
+
+  router.get('/api/me', requireUser, (req, res) => {
+    res.json({ user: req.user });
+  });
+
+  router.patch('/api/users/:id/roles', requireRole('admin'), async (req, res) => {
+    const { id } = parseInput(userIdParamsSchema, req.params);
+    const { roles } = parseInput(rolesSchema, req.body);
+    const user = await accounts.changeRoles(req.user!, id, roles).catch((err: unknown) => {
+      throw err instanceof NotFoundError ? new NotFoundError('No such user.') : err;
+    });
+    res.json({ user });
+  });
+
+  return router;
+}

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { emailSchema } from '../../lib/validation';
+import { MIN_PASSWORD_LENGTH } from './password';
+import { ROLES } from './user.model';
+
+const name = z.string().trim().min(1, 'Enter a name.').max(100);
+
+export const registerSchema = z.strictObject({
+  email: emailSchema,
+  password: z
+    .string()
+    .min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters.`)
+    .max(1024),
+  name,
+  nameZh: name.optional(),
+});
+export type RegisterInput = z.output<typeof registerSchema>;
+
+// Login checks no format: any wrong email or password gets the same 401.
+export const loginSchema = z.strictObject({
+  email: z.string().trim().toLowerCase().min(1).max(254),
+  password: z.string().min(1).max(1024),
+});
+export type LoginInput = z.output<typeof loginSchema>;
+
+export const rolesSchema = z.strictObject({
+  roles: z
+    .array(z.enum(ROLES))
+    .min(1)
+    .max(ROLES.length)
+    .transform((roles) => ROLES.filter((r) => roles.includes(r))),
+});
+
+export const userIdParamsSchema = z.strictObject({ id: z.string() });

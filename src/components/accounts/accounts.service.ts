@@ -1,0 +1,82 @@
+// Business rules for accounts: registration, sign-in, roles, the first administrator.
+import { randomBytes } from 'node:crypto';
+import { ConflictError, InvalidCredentialsError, NotFoundError } from '../../lib/errors';
+import type { Logger } from '../../lib/logger';
+import type { LoginInput, RegisterInput } from './accounts.schemas';
+import { decoyPasswordHash, hashPassword, verifyPassword } from './password';
+import type { TokenService } from './token';
+import type { Role } from './user.model';
+import * as users from './user.repository';
+import type { PublicUser } from './user.repository';
+
+export interface Session {
+  user: PublicUser;
+  token: string;
+}
+
+export async function register(input: RegisterInput, tokens: TokenService): Promise<Session> {
+  const user = await users.createUser({
+    email: input.email,
+    name: input.name,
+    nameZh: input.nameZh,
+    passwordHash: await hashPassword(input.password),
+    roles: ['candidate'],
+  });
+  return { user, token: tokens.sign(user.id) };
+}
+
+export async function login(input: LoginInput, tokens: TokenService): Promise<Session> {
+  const found = await users.findCredentialsByEmail(input.email);
+  // Hash against a decoy when the email is unknown so timing does not reveal which accounts exist.
+  const ok = await verifyPassword(input.password, found?.passwordHash ?? (await decoyPasswordHash()));
+  if (!found || !ok) throw new InvalidCredentialsError();
+  return { user: found.user, token: tokens.sign(found.user.id) };
+}
+
+export async function changeRoles(actor: PublicUser, targetId: string, roles: Role[]): Promise<PublicUser> {
+  const target = await users.findUserById(targetId);
+  if (!target) throw new NotFoundError('No such user.');
+  const losesAdmin = target.roles.includes('admin') && !roles.includes('admin');
+  if (losesAdmin && (await users.countUsersWithRole('admin')) <= 1) {
+    throw new ConflictError('last_admin', 'The last administrator cannot lose the admin role.');
+  }
+  const updated = await users.setRoles(targetId, roles);
+  if (!updated) throw new NotFoundError('No such user.');
+  return updated;
+}
+
+export interface AdminBootstrapResult {
+  created: boolean;
+  email: string;
+  /** Only when we generated it: shown once, never stored in clear. */
+  generatedPassword?: string;
+}
+
+/** Makes sure an administrator exists; on an empty database creates one from ADMIN_EMAIL/ADMIN_PASSWORD. */
+export async function ensureAdmin(
+  settings: { adminEmail: string; adminPassword: string | undefined },
+  logger: Logger,
+): Promise<AdminBootstrapResult> {
+  if ((await users.countUsersWithRole('admin')) > 0) return { created: false, email: settings.adminEmail };
+  const existing = await users.findUserByEmail(settings.adminEmail);
+  if (existing) {
+    await users.setRoles(existing.id, [...new Set<Role>([...existing.roles, 'admin'])]);
+    logger.warn({ email: existing.email }, 'no administrator existed: granted admin to ADMIN_EMAIL account');
+    return { created: false, email: existing.email };
+  }
+  const generatedPassword = settings.adminPassword ? undefined : randomBytes(12).toString('base64url');
+  try {
+    await users.createUser({
+      email: settings.adminEmail,
+      name: 'Administrator',
+      nameZh: '管理员',
+      passwordHash: await hashPassword(settings.adminPassword ?? generatedPassword!),
+      roles: ['admin', 'examiner'],
+    });
+  } catch (err) {
+    // Another instance created it at the same moment: that one reports the password.
+    if (err instanceof ConflictError) return { created: false, email: settings.adminEmail };
+    throw err;
+  }
+  return { created: true, email: settings.adminEmail, ...(generatedPassword ? { generatedPassword } : {}) };
+}

@@ -1,0 +1,8 @@
+// What other components may use from accounts.
+export { accountsApiRouter } from './accounts.routes';
+export { accountsPagesRouter } from './accounts.pages';
+export { authenticate, requireRole, requireUser, SESSION_COOKIE } from './auth.middleware';
+export { ensureAdmin, type AdminBootstrapResult } from './accounts.service';
+export { createTokenService, type TokenService } from './token';
+export { ROLES, type Role } from './user.model';
+export type { PublicUser } from './user.repository';

@@ -1,0 +1,78 @@
+// The only code that touches the User model. Returns plain objects; the hash only when asked.
+import { Types } from 'mongoose';
+import { isDuplicateKeyError, ConflictError } from '../../lib/errors';
+import { UserModel, type Role, type User } from './user.model';
+
+export interface PublicUser {
+  id: string;
+  email: string;
+  name: string;
+  nameZh?: string;
+  roles: Role[];
+  createdAt: string;
+}
+
+type StoredUser = Omit<User, 'passwordHash'>;
+
+export function toPublicUser(user: StoredUser): PublicUser {
+  return {
+    id: user._id.toHexString(),
+    email: user.email,
+    name: user.name,
+    ...(user.nameZh ? { nameZh: user.nameZh } : {}),
+    roles: [...user.roles],
+    createdAt: user.createdAt.toISOString(),
+  };
+}
+
+function asObjectId(id: string): Types.ObjectId | undefined {
+  return Types.ObjectId.isValid(id) && /^[0-9a-f]{24}$/i.test(id) ? new Types.ObjectId(id) : undefined;
+}
+
+export async function createUser(input: {
+  email: string;
+  name: string;
+  nameZh?: string | undefined;
+  passwordHash: string;
+  roles: Role[];
+}): Promise<PublicUser> {
+  try {
+    const doc = await UserModel.create(input);
+    return toPublicUser(doc.toObject());
+  } catch (err) {
+    if (isDuplicateKeyError(err)) throw new ConflictError('email_taken', 'An account with this email already exists.');
+    throw err;
+  }
+}
+
+export async function findUserById(id: string): Promise<PublicUser | undefined> {
+  const _id = asObjectId(id);
+  if (!_id) return undefined;
+  const user = await UserModel.findById(_id).lean<StoredUser>();
+  return user ? toPublicUser(user) : undefined;
+}
+
+export async function findCredentialsByEmail(
+  email: string,
+): Promise<{ user: PublicUser; passwordHash: string } | undefined> {
+  const user = await UserModel.findOne({ email }).select('+passwordHash').lean<User>();
+  return user ? { user: toPublicUser(user), passwordHash: user.passwordHash } : undefined;
+}
+
+export async function findUserByEmail(email: string): Promise<PublicUser | undefined> {
+  const user = await UserModel.findOne({ email }).lean<StoredUser>();
+  return user ? toPublicUser(user) : undefined;
+}
+
+export async function setRoles(id: string, roles: Role[]): Promise<PublicUser | undefined> {
+  const _id = asObjectId(id);
+  if (!_id) return undefined;
+  // updateOne + find, not findOneAndUpdate: FerretDB v1 does not implement findAndModify with a
+  // projection, and mongoose always projects away the select:false password hash.
+  const { matchedCount } = await UserModel.updateOne({ _id }, { $set: { roles } });
+  return matchedCount ? findUserById(id) : undefined;
+}
+
+export async function countUsersWithRole(role: Role): Promise<number> {
+  return UserModel.countDocuments({ roles: role });
+}

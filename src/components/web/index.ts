@@ -1,0 +1,2 @@
+export { localeMiddleware } from './locale.middleware';
+export { renderErrorPage, safeNextPath, webPagesRouter } from './web.pages';

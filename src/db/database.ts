@@ -1,0 +1,69 @@
+// Opens the app's database: the configured MONGODB_URI, or an embedded server started for us.
+import mongoose from 'mongoose';
+import type { Config } from '../config';
+import { redactUri, type Logger } from '../lib/logger';
+import { startEmbeddedDatabase, type EmbeddedKind } from './embedded-database';
+
+export const DEFAULT_DB_NAME = 'ai_trainer_exam';
+
+export interface DatabaseHandle {
+  readonly backend: EmbeddedKind | 'external';
+  /** Present when we started the server ourselves. */
+  readonly embeddedPid: number | undefined;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(
+  config: Pick<Config, 'mongodbUri' | 'dataDir' | 'mongodBin' | 'ferretdbBin' | 'searchPath'>,
+  logger: Logger,
+): Promise<DatabaseHandle> {
+  if (config.mongodbUri) {
+    await connectMongoose(config.mongodbUri);
+    logger.info({ uri: redactUri(config.mongodbUri) }, 'connected to MongoDB');
+    return { backend: 'external', embeddedPid: undefined, close: () => mongoose.disconnect() };
+  }
+  const embedded = await startEmbeddedDatabase({ ...config, logger });
+  try {
+    await connectMongoose(embedded.uri, DEFAULT_DB_NAME);
+  } catch (err) {
+    await embedded.stop();
+    throw err;
+  }
+  return {
+    backend: embedded.kind,
+    embeddedPid: embedded.pid,
+    async close() {
+      await mongoose.disconnect();
+      await embedded.stop();
+    },
+  };
+}
+
+/** A database name in the URI wins over `dbName`, so MONGODB_URI=…/mydb does what it says. */
+export async function connectMongoose(uri: string, dbName?: string): Promise<void> {
+  const hasDbInUri = /^mongodb(\+srv)?:\/\/[^/]+\/[^/?]+/.test(uri);
+  await mongoose.connect(uri, {
+    dbName: hasDbInUri ? undefined : (dbName ?? DEFAULT_DB_NAME),
+    serverSelectionTimeoutMS: 10_000,
+    // Indexes back invariants (unique email, one active attempt…), so build them at start-up.
+    autoIndex: true,
+  });
+}
+
+/** For /healthz: answers within `timeoutMs` whether the database responds. */
+export async function pingDatabase(timeoutMs = 2_000): Promise<boolean> {
+  const db = mongoose.connection.db;
+  if (mongoose.connection.readyState !== 1 || !db) return false;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('ping timed out')), timeoutMs);
+    });
+    await Promise.race([db.admin().ping(), timeout]);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,56 @@
+// UI strings in zh-CN and en. Message files share one key set (a unit test holds them to it).
+import en from './en.json';
+import zhCN from './zh-CN.json';
+
+export const LOCALES = ['zh-CN', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+export const DEFAULT_LOCALE: Locale = 'zh-CN';
+export const LOCALE_COOKIE = 'lang';
+
+export type MessageKey = keyof typeof en;
+const MESSAGES: Record<Locale, Record<string, string>> = { en, 'zh-CN': zhCN };
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
+}
+
+/** Maps "zh", "zh-cn", "zh-Hans-CN", "en-GB"… onto a supported locale. */
+export function matchLocale(tag: string): Locale | undefined {
+  const lower = tag.trim().toLowerCase();
+  if (lower.startsWith('zh')) return 'zh-CN';
+  if (lower.startsWith('en')) return 'en';
+  return undefined;
+}
+
+/** Precedence: explicit ?lang=, then the language cookie, then Accept-Language, then the default. */
+export function negotiateLocale(input: { query?: unknown; cookie?: unknown; acceptLanguage?: string }): Locale {
+  for (const explicit of [input.query, input.cookie]) {
+    if (typeof explicit === 'string') {
+      const match = matchLocale(explicit);
+      if (match) return match;
+    }
+  }
+  const ranked = (input.acceptLanguage ?? '')
+    .split(',')
+    .map((part) => {
+      const [tag = '', ...params] = part.split(';');
+      const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find(Boolean);
+      return { tag, q: q === undefined ? 1 : Number(q) };
+    })
+    .filter((entry) => entry.q > 0)
+    .sort((a, b) => b.q - a.q);
+  for (const entry of ranked) {
+    const match = matchLocale(entry.tag);
+    if (match) return match;
+  }
+  return DEFAULT_LOCALE;
+}
+
+export function translate(locale: Locale, key: string, vars: Record<string, unknown> = {}): string {
+  const template = MESSAGES[locale][key] ?? MESSAGES.en[key] ?? key;
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? ''));
+}
+
+export function messageKeys(locale: Locale): string[] {
+  return Object.keys(MESSAGES[locale]);
+}

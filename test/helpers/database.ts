@@ -1,0 +1,30 @@
+// Each test file gets a database of its own on the run's server, dropped when the file ends.
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import mongoose from 'mongoose';
+import { ensureIndexes } from '../../src/bootstrap';
+import { connectMongoose } from '../../src/db/database';
+
+export function testDatabaseUri(): string {
+  const uri = process.env.TEST_MONGODB_URI;
+  if (!uri) throw new Error('TEST_MONGODB_URI is not set: run tests through jest (globalSetup sets it).');
+  return uri;
+}
+
+export function uniqueDatabaseName(label: string): string {
+  const base = label.replace(/\.test\.ts$/, '').replace(/[^A-Za-z0-9]+/g, '_').slice(-40);
+  return `t_${base}_${randomBytes(4).toString('hex')}`;
+}
+
+/** Connects mongoose to a fresh database for this file and drops it afterwards. */
+export function useTestDatabase(): void {
+  beforeAll(async () => {
+    const file = path.basename(expect.getState().testPath ?? 'unknown');
+    await connectMongoose(testDatabaseUri().replace(/\/[^/]*$/, '/'), uniqueDatabaseName(file));
+    await ensureIndexes();
+  });
+  afterAll(async () => {
+    await mongoose.connection.dropDatabase();
+    await mongoose.disconnect();
+  });
+}
