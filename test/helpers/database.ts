@@ -16,15 +16,23 @@ export function uniqueDatabaseName(label: string): string {
   return `t_${base}_${randomBytes(4).toString('hex')}`;
 }
 
+export interface TestDatabase {
+  /** Connects again (for tests that take the connection away). */
+  reconnect(): Promise<void>;
+}
+
 /** Connects mongoose to a fresh database for this file and drops it afterwards. */
-export function useTestDatabase(): void {
+export function useTestDatabase(): TestDatabase {
+  let name = '';
+  const connect = () => connectMongoose(testDatabaseUri().replace(/\/[^/]*$/, '/'), name);
   beforeAll(async () => {
-    const file = path.basename(expect.getState().testPath ?? 'unknown');
-    await connectMongoose(testDatabaseUri().replace(/\/[^/]*$/, '/'), uniqueDatabaseName(file));
+    name = uniqueDatabaseName(path.basename(expect.getState().testPath ?? 'unknown'));
+    await connect();
     await ensureIndexes();
   });
   afterAll(async () => {
     await mongoose.connection.dropDatabase();
     await mongoose.disconnect();
   });
+  return { reconnect: connect };
 }
