@@ -1,11 +1,12 @@
 // Builds the Express app from its dependencies. No listening, no connecting, no environment reads.
 import path from 'node:path';
 import cookieParser from 'cookie-parser';
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
 import type { Config } from './config';
 import { pingDatabase } from './db/database';
 import { accountsApiRouter, accountsPagesRouter, authenticate, type TokenService } from './components/accounts';
+import { questionApiRouter, questionImportRouter } from './components/questions';
 import { localeMiddleware, renderErrorPage, webPagesRouter } from './components/web';
 import { errorHandler, JSON_BODY_LIMIT, notFound, requestContext, requireJsonBody } from './lib/http';
 import type { Logger } from './lib/logger';
@@ -15,9 +16,11 @@ export interface AppDependencies {
   config: Pick<Config, 'publicUrl' | 'nodeEnv'>;
   logger: Logger;
   tokens: TokenService;
+  /** Routers mounted after the built-in ones and before the 404 handler (used by tests of new pages). */
+  extraRouters?: Router[];
 }
 
-export function createApp({ config, logger, tokens }: AppDependencies): Express {
+export function createApp({ config, logger, tokens, extraRouters = [] }: AppDependencies): Express {
   const app = express();
   const secureCookies = config.publicUrl.startsWith('https://');
   const views = createViewEngine();
@@ -36,9 +39,6 @@ export function createApp({ config, logger, tokens }: AppDependencies): Express 
     res.status(up ? 200 : 503).json(up ? { status: 'ok', db: 'up' } : { status: 'degraded', db: 'down' });
   });
 
-  app.use('/api', requireJsonBody);
-  app.use(express.json({ limit: JSON_BODY_LIMIT, strict: true }));
-  app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 100 }));
   app.use(cookieParser());
   app.use(localeMiddleware);
   app.use(authenticate(tokens, secureCookies));
@@ -47,9 +47,17 @@ export function createApp({ config, logger, tokens }: AppDependencies): Express 
     next();
   });
 
+  // Routes that read files (not JSON) come before the JSON-only rule for the API.
+  app.use(questionImportRouter());
+  app.use('/api', requireJsonBody);
+  app.use(express.json({ limit: JSON_BODY_LIMIT, strict: true }));
+  app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 100 }));
+
   app.use(accountsApiRouter(tokens));
+  app.use(questionApiRouter());
   app.use(accountsPagesRouter(tokens, secureCookies));
   app.use(webPagesRouter());
+  for (const router of extraRouters) app.use(router);
 
   app.use(notFound);
   app.use(errorHandler(renderErrorPage));

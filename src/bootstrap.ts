@@ -2,11 +2,14 @@
 // Shared by `npm start` (first run) and `npm run seed`; safe to run any number of times.
 import mongoose from 'mongoose';
 import { ensureAdmin, type AdminBootstrapResult } from './components/accounts';
+import { seedQuestionBank, type SeedReport } from './components/questions';
 import type { Config } from './config';
 import type { Logger } from './lib/logger';
 
 export interface BootstrapResult {
   admin: AdminBootstrapResult;
+  /** Absent when seeding was switched off. */
+  questions?: SeedReport;
 }
 
 export async function ensureIndexes(): Promise<void> {
@@ -16,10 +19,14 @@ export async function ensureIndexes(): Promise<void> {
 export async function bootstrapDatabase(
   config: Pick<Config, 'adminEmail' | 'adminPassword'>,
   logger: Logger,
+  { seed }: { seed: boolean },
 ): Promise<BootstrapResult> {
   await ensureIndexes();
   const admin = await ensureAdmin(config, logger);
-  return { admin };
+  if (!seed) return { admin };
+  const questions = await seedQuestionBank();
+  logger.info(questions, 'question bank seeded');
+  return { admin, questions };
 }
 
 /** Printed once, to the console only (never to the structured log), when we generated the password. */

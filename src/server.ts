@@ -27,7 +27,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const database = await openDatabase(config, logger);
   let server: Server;
   try {
-    const { admin } = await bootstrapDatabase(config, logger);
+    const { admin } = await bootstrapDatabase(config, logger, { seed: config.seedOnStart });
     const banner = adminBanner(admin, config.publicUrl);
     if (banner) process.stdout.write(banner + '\n');
     const app = createApp({ config, logger, tokens: createTokenService(jwtSecret, config.jwtTtlSeconds) });

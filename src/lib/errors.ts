@@ -3,7 +3,7 @@
 export interface ErrorDetail {
   path?: string;
   message: string;
-  [key: string]: unknown;
+  code?: string;
 }
 
 export class AppError extends Error {

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import request from 'supertest';
-import type { Express } from 'express';
+import type { Express, Router } from 'express';
 import { createApp } from '../../src/app';
 import { createTokenService, type Role, type TokenService } from '../../src/components/accounts';
 import { UserModel } from '../../src/components/accounts/user.model';
@@ -14,12 +14,13 @@ export interface TestApp {
   tokens: TokenService;
 }
 
-export function buildTestApp(ttlSeconds = 3600): TestApp {
+export function buildTestApp({ ttlSeconds = 3600, extraRouters = [] }: { ttlSeconds?: number; extraRouters?: Router[] } = {}): TestApp {
   const tokens = createTokenService(TEST_SECRET, ttlSeconds);
   const app = createApp({
     config: { publicUrl: 'http://localhost:3000', nodeEnv: 'test' },
     logger: pino({ level: process.env.DBG ? 'error' : 'silent' }),
     tokens,
+    extraRouters,
   });
   return { app, tokens };
 }

@@ -1,14 +1,21 @@
-// UI strings in zh-CN and en. Message files share one key set (a unit test holds them to it).
-import en from './en.json';
-import zhCN from './zh-CN.json';
+// UI strings in zh-CN and en, one pair of message files per area (core, bank, exam…).
+// Both languages share one key set (a unit test holds them to it).
+import bankEn from './messages/bank.en.json';
+import bankZh from './messages/bank.zh-CN.json';
+import coreEn from './messages/core.en.json';
+import coreZh from './messages/core.zh-CN.json';
+import examEn from './messages/exam.en.json';
+import examZh from './messages/exam.zh-CN.json';
 
 export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = 'zh-CN';
 export const LOCALE_COOKIE = 'lang';
 
-export type MessageKey = keyof typeof en;
-const MESSAGES: Record<Locale, Record<string, string>> = { en, 'zh-CN': zhCN };
+const MESSAGES: Record<Locale, Record<string, string>> = {
+  en: { ...coreEn, ...bankEn, ...examEn },
+  'zh-CN': { ...coreZh, ...bankZh, ...examZh },
+};
 
 export function isLocale(value: unknown): value is Locale {
   return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);

@@ -1,0 +1,6 @@
+// What other components may use from the question bank.
+export { questionApiRouter, questionImportRouter } from './question.routes';
+export { getVersionContent, validateQuestion, type QuestionView } from './question.service';
+export { questionType, normalizeAnswer, stemKey } from './types';
+export * from './question.types';
+export { seedQuestionBank, SeedInvalidError, type SeedReport } from './question-seed.service';

@@ -1,0 +1,134 @@
+import { Schema, model, type Model, type Types } from 'mongoose';
+import type { QuestionContent } from './question.types';
+import type { QuestionStatus } from './question.schemas';
+
+/** What exams may draw: set when a version is approved, kept while later versions are edited. */
+export interface PoolEntry {
+  version: number;
+  type: string;
+  domain: string;
+  levels: number[];
+  difficulty: number;
+}
+
+export interface Question extends QuestionContent {
+  _id: Types.ObjectId;
+  code: string;
+  /** The latest version number (the content on this document). */
+  version: number;
+  /** Bumped on every write: optimistic concurrency for edits. */
+  revision: number;
+  status: QuestionStatus;
+  author: Types.ObjectId | null;
+  /** Who created the latest version (four-eyes compares against this). */
+  versionAuthor: Types.ObjectId | null;
+  reviewer: string | null;
+  reviewedBy: Types.ObjectId | null;
+  pool: PoolEntry | null;
+  /** Normalised stems (both languages) and code, for search by plain regex. */
+  searchText: string;
+  /** Normalised stems per language, for duplicate detection. */
+  stemKeys: string[];
+  importId: string | null;
+  seedSource: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface QuestionVersion extends QuestionContent {
+  _id: Types.ObjectId;
+  questionId: Types.ObjectId;
+  code: string;
+  version: number;
+  createdBy: Types.ObjectId | null;
+  createdAt: Date;
+}
+
+export interface QuestionEvent {
+  _id: Types.ObjectId;
+  questionId: Types.ObjectId;
+  version: number;
+  from: QuestionStatus | null;
+  to: QuestionStatus;
+  by: Types.ObjectId | null;
+  comment?: string;
+  at: Date;
+}
+
+const localized = { zh: String, en: String };
+const contentFields = {
+  type: { type: String, required: true },
+  domain: { type: String, required: true },
+  levels: { type: [Number], required: true },
+  difficulty: { type: Number, required: true },
+  knowledgePoint: { type: String, default: '' },
+  tags: { type: [String], default: [] },
+  stem: localized,
+  explanation: localized,
+  options: {
+    type: [{ _id: false, id: String, text: localized, correct: Boolean, weight: Number }],
+    default: undefined,
+  },
+  answer: Boolean,
+  accepted: { type: [String], default: undefined },
+  tolerance: Number,
+};
+
+const questionSchema = new Schema<Question>(
+  {
+    code: { type: String, required: true, unique: true },
+    ...contentFields,
+    version: { type: Number, required: true },
+    revision: { type: Number, required: true, default: 1 },
+    status: { type: String, required: true },
+    author: { type: Schema.Types.ObjectId, default: null },
+    versionAuthor: { type: Schema.Types.ObjectId, default: null },
+    reviewer: { type: String, default: null },
+    reviewedBy: { type: Schema.Types.ObjectId, default: null },
+    pool: {
+      type: new Schema<PoolEntry>({ version: Number, type: String, domain: String, levels: [Number], difficulty: Number }, { _id: false }),
+      default: null,
+    },
+    searchText: { type: String, required: true },
+    stemKeys: { type: [String], default: [] },
+    importId: { type: String, default: null },
+    seedSource: { type: String, default: null },
+  },
+  { timestamps: true, minimize: false },
+);
+questionSchema.index({ domain: 1, status: 1 });
+questionSchema.index({ status: 1, updatedAt: -1 });
+questionSchema.index({ stemKeys: 1 });
+questionSchema.index({ tags: 1 });
+questionSchema.index({ 'pool.domain': 1, 'pool.type': 1, 'pool.levels': 1 });
+questionSchema.index({ importId: 1 });
+
+const versionSchema = new Schema<QuestionVersion>(
+  {
+    questionId: { type: Schema.Types.ObjectId, required: true },
+    code: { type: String, required: true },
+    version: { type: Number, required: true },
+    ...contentFields,
+    createdBy: { type: Schema.Types.ObjectId, default: null },
+  },
+  { timestamps: { createdAt: true, updatedAt: false } },
+);
+versionSchema.index({ questionId: 1, version: 1 }, { unique: true });
+
+const eventSchema = new Schema<QuestionEvent>({
+  questionId: { type: Schema.Types.ObjectId, required: true, index: true },
+  version: Number,
+  from: { type: String, default: null },
+  to: { type: String, required: true },
+  by: { type: Schema.Types.ObjectId, default: null },
+  comment: String,
+  at: { type: Date, default: () => new Date() },
+});
+
+/** Per-prefix counters for question codes (IT-0042): atomic $inc, no transactions needed. */
+const counterSchema = new Schema<{ _id: string; seq: number }>({ _id: String, seq: Number }, { versionKey: false });
+
+export const QuestionModel: Model<Question> = model<Question>('Question', questionSchema);
+export const QuestionVersionModel: Model<QuestionVersion> = model<QuestionVersion>('QuestionVersion', versionSchema, 'question_versions');
+export const QuestionEventModel: Model<QuestionEvent> = model<QuestionEvent>('QuestionEvent', eventSchema, 'question_events');
+export const CounterModel = model<{ _id: string; seq: number }>('Counter', counterSchema, 'counters');
