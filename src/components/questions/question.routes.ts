@@ -63,7 +63,8 @@ export function questionApiRouter(): Router {
   router.get('/api/questions/export', async (req, res) => {
     const { format, ...filters } = parseInput(exportQuerySchema, req.query);
     const file = await exportQuestions(format, filters);
-    res.type(file.mediaType).attachment(file.filename).send(file.body);
+    // attachment() sets a type from the file extension, so the real type is set after it.
+    res.attachment(file.filename).type(file.mediaType).send(file.body);
   });
 
   router.post('/api/questions', async (req, res) => {

@@ -282,3 +282,27 @@ describe('csvFormat.serialize', () => {
     expect(header).toMatch(/,correct,accepted,tolerance$/);
   });
 });
+
+describe('CSV injection', () => {
+  it('when a text starts with a formula character, then the export neutralises it and the import restores it', () => {
+    const question = {
+      code: 'IT-0999',
+      version: 1,
+      type: 'single' as const,
+      domain: 'intelligent-training' as const,
+      levels: [3 as const],
+      difficulty: 3 as const,
+      knowledgePoint: 'x',
+      tags: ['x'],
+      stem: { en: '=HYPERLINK("http://evil.example","click")' },
+      explanation: { en: '-1 is the answer' },
+      options: ['+1', '-1', '@SUM(A1)', 'zero'].map((t, i) => ({ id: 'abcd'[i]!, text: { en: t }, correct: i === 1 })),
+    };
+    const csv = csvFormat.serialize!([question]);
+    expect(csv).not.toMatch(/(^|,)"?[=+\-@]/m);
+    const back = csvFormat.parse(csv, { language: 'en' });
+    expect(back.errors).toEqual([]);
+    expect(back.questions[0]?.data.stem).toEqual(question.stem);
+    expect((back.questions[0]?.data.options as Array<{ text: unknown }>).map((o) => o.text)).toEqual(question.options.map((o) => o.text));
+  });
+});

@@ -147,7 +147,7 @@ function readRow(row: Row, columns: Map<string, number>, { errors, warnings }: I
   const before = errors.length;
   const cell = (key: string) => {
     const index = columns.get(key);
-    return index === undefined ? '' : (row.fields[index] ?? '').trim();
+    return index === undefined ? '' : unguardFormula((row.fields[index] ?? '').trim());
   };
   const used = new Set(columns.values());
   const stray = row.fields.findIndex((f, i) => !used.has(i) && f.trim() !== '');
@@ -236,8 +236,23 @@ function parse(input: string, defaults: ImportDefaults): ParseResult {
 
 // --- serialize ---
 
+/**
+ * Spreadsheets run cells that start with = + - @ as formulas (CSV injection), so such text is written
+ * with a leading apostrophe, the spreadsheet convention for "this is text"; reading strips it again.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+function guardFormula(value: string): string {
+  return FORMULA_START.test(value) ? `'${value}` : value;
+}
+
+export function unguardFormula(value: string): string {
+  return value.startsWith("'") && FORMULA_START.test(value.slice(1)) ? value.slice(1) : value;
+}
+
 /** Quotes only when needed, so simple cells stay readable in a text editor. */
-function quote(value: string): string {
+function quote(raw: string): string {
+  const value = guardFormula(raw);
   return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 

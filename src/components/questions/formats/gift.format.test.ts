@@ -90,9 +90,9 @@ describe('GIFT parse: one question at a time', () => {
     ],
     [
       'escaped characters',
-      '::a\\:b::Is \\{x\\} \\= 1 \\~ \\# 2\\: yes\\\\no?\\nNext line {=x\\=1 ~y \\~ z}',
+      '::Q\\:1::Is \\{x\\} \\= 1 \\~ \\# 2\\: yes\\\\no?\\nNext line {=x\\=1 ~y \\~ z}',
       {
-        code: 'a:b',
+        // A Moodle title that is not code-shaped is a name, not our code.
         type: 'single',
         stem: { en: 'Is {x} = 1 ~ # 2: yes\\no?\nNext line' },
         options: [{ text: { en: 'x=1' }, correct: true }, { text: { en: 'y ~ z' }, correct: false }],

@@ -13,6 +13,7 @@ import {
   type QuestionFormat,
 } from '../question.types';
 import { joinMultilang, splitMultilang } from './multilang';
+import { QUESTION_CODE } from '../question.schemas';
 
 interface SourceLine {
   line: number;
@@ -69,8 +70,9 @@ class QuestionReader {
     // Like Moodle, an unclosed `::` is no title at all rather than an error.
     const title = /^\s*::([\s\S]*?)::/.exec(this.source);
     if (title) {
+      // Moodle titles are usually names ("Q1", the stem's start); only a code-shaped title is our code.
       const code = restore(title[1] ?? '').trim();
-      if (code) data.code = code;
+      if (QUESTION_CODE.test(code)) data.code = code;
       offset = title[0].length;
     }
     const body = this.source.slice(offset);
