@@ -1,0 +1,55 @@
+// The quality gate for the bank we ship: `npm run lint:bank` and `npm run bank:coverage` as tests.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { composition, coverage } from '../src/components/questions/bank-coverage';
+import { lintBank } from '../src/components/questions/bank-lint';
+import { QuestionModel, QuestionVersionModel } from '../src/components/questions/question.model';
+import { seedQuestionBank } from '../src/components/questions/question-seed.service';
+import { useTestDatabase } from './helpers/database';
+
+describe('the shipped question bank', () => {
+  const { questions, problems } = lintBank();
+
+  it('when linted, then it has 700+ questions and no problems', () => {
+    expect(problems).toEqual([]);
+    expect(questions.length).toBeGreaterThanOrEqual(700);
+  });
+
+  it('when checked for coverage, then every (level, domain, type) cell of the default papers holds 1.5x what a paper draws', () => {
+    expect(coverage(questions).filter((row) => !row.ok)).toEqual([]);
+  });
+
+  it('when its shape is measured, then type shares, true/false balance and key positions are within bounds', () => {
+    expect(composition(questions).problems).toEqual([]);
+  });
+});
+
+describe('seeding the bank', () => {
+  useTestDatabase();
+
+  it('when seeded twice, then the second run changes nothing', async () => {
+    const first = await seedQuestionBank();
+    expect(first.created).toBeGreaterThanOrEqual(700);
+    const count = await QuestionModel.countDocuments();
+    const again = await seedQuestionBank();
+    expect(again).toEqual({ created: 0, updated: 0, unchanged: first.created, skipped: [] });
+    expect(await QuestionModel.countDocuments()).toBe(count);
+    expect(await QuestionModel.countDocuments({ status: 'approved', 'pool.version': 1 })).toBe(count);
+  });
+
+  it('when a seed question is edited, then re-seeding makes version 2 live and keeps version 1', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seed-'));
+    const [sample] = await QuestionModel.find({ type: 'truefalse' }).limit(1).lean();
+    const file = path.join(dir, 'edited.json');
+    const original = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', 'seed', sample!.seedSource!), 'utf8')) as Array<{ code: string; difficulty: number }>;
+    const edited = original.filter((q) => q.code === sample!.code).map((q) => ({ ...q, difficulty: q.difficulty === 5 ? 4 : q.difficulty + 1 }));
+    fs.writeFileSync(file, JSON.stringify(edited));
+    const report = await seedQuestionBank(dir);
+    expect(report.updated).toBe(1);
+    const after = await QuestionModel.findById(sample!._id).lean();
+    expect(after).toMatchObject({ version: 2, status: 'approved', pool: expect.objectContaining({ version: 2 }) });
+    expect(await QuestionVersionModel.countDocuments({ questionId: sample!._id })).toBe(2);
+    expect(await QuestionModel.countDocuments({ code: sample!.code })).toBe(1);
+  });
+});
