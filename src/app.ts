@@ -6,7 +6,8 @@ import helmet from 'helmet';
 import type { Config } from './config';
 import { pingDatabase } from './db/database';
 import { accountsApiRouter, accountsPagesRouter, authenticate, type TokenService } from './components/accounts';
-import { questionApiRouter, questionImportRouter } from './components/questions';
+import { examApiRouter } from './components/exams';
+import { questionApiRouter, questionImportRouter, questionPagesRouter } from './components/questions';
 import { localeMiddleware, renderErrorPage, webPagesRouter } from './components/web';
 import { errorHandler, JSON_BODY_LIMIT, notFound, requestContext, requireJsonBody } from './lib/http';
 import type { Logger } from './lib/logger';
@@ -44,6 +45,7 @@ export function createApp({ config, logger, tokens, extraRouters = [] }: AppDepe
   app.use(authenticate(tokens, secureCookies));
   app.use((req, res, next) => {
     res.locals.user = req.user;
+    res.locals.isStaff = req.user?.roles.some((role) => role === 'examiner' || role === 'admin') ?? false;
     next();
   });
 
@@ -55,7 +57,9 @@ export function createApp({ config, logger, tokens, extraRouters = [] }: AppDepe
 
   app.use(accountsApiRouter(tokens));
   app.use(questionApiRouter());
+  app.use(examApiRouter());
   app.use(accountsPagesRouter(tokens, secureCookies));
+  app.use(questionPagesRouter());
   app.use(webPagesRouter());
   for (const router of extraRouters) app.use(router);
 

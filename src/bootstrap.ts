@@ -2,7 +2,8 @@
 // Shared by `npm start` (first run) and `npm run seed`; safe to run any number of times.
 import mongoose from 'mongoose';
 import { ensureAdmin, type AdminBootstrapResult } from './components/accounts';
-import { seedQuestionBank, type SeedReport } from './components/questions';
+import { seedExams, type ExamSeedReport } from './components/exams';
+import { rebuildPoolIndex, seedQuestionBank, type SeedReport } from './components/questions';
 import type { Config } from './config';
 import type { Logger } from './lib/logger';
 
@@ -10,6 +11,7 @@ export interface BootstrapResult {
   admin: AdminBootstrapResult;
   /** Absent when seeding was switched off. */
   questions?: SeedReport;
+  exams?: ExamSeedReport;
 }
 
 export async function ensureIndexes(): Promise<void> {
@@ -22,11 +24,15 @@ export async function bootstrapDatabase(
   { seed }: { seed: boolean },
 ): Promise<BootstrapResult> {
   await ensureIndexes();
+  await rebuildPoolIndex();
   const admin = await ensureAdmin(config, logger);
   if (!seed) return { admin };
   const questions = await seedQuestionBank();
   logger.info(questions, 'question bank seeded');
-  return { admin, questions };
+  // Exams after questions: publishing checks the bank can fill them.
+  const exams = await seedExams(logger);
+  logger.info(exams, 'exams seeded');
+  return { admin, questions, exams };
 }
 
 /** Printed once, to the console only (never to the structured log), when we generated the password. */

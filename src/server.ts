@@ -6,6 +6,7 @@ import path from 'node:path';
 import { createApp } from './app';
 import { adminBanner, bootstrapDatabase } from './bootstrap';
 import { createTokenService } from './components/accounts';
+import { startAttemptSweeper } from './components/exams';
 import { ConfigError, loadConfig, type Config } from './config';
 import { openDatabase, type DatabaseHandle } from './db/database';
 import { EmbeddedDatabaseUnavailableError } from './db/embedded-database';
@@ -37,6 +38,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     await database.close();
     throw err;
   }
+  const sweeper = startAttemptSweeper(logger);
   const port = (server.address() as AddressInfo).port;
   logger.info({ port, backend: database.backend }, 'listening');
 
@@ -52,6 +54,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
         const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
         await closed;
         clearTimeout(force);
+        await sweeper.stop();
         await database.close();
         logger.info('stopped');
       })();

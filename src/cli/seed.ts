@@ -11,13 +11,20 @@ async function main(): Promise<number> {
   const logger = createLogger(config);
   const database = await openDatabase(config, logger);
   try {
-    const { admin, questions } = await bootstrapDatabase(config, logger, { seed: true });
+    const { admin, questions, exams } = await bootstrapDatabase(config, logger, { seed: true });
     const banner = adminBanner(admin, config.publicUrl);
     process.stdout.write(banner ? `${banner}\n` : `Administrator: ${admin.email} (already present)\n`);
     if (questions) {
       process.stdout.write(
         `Questions: ${questions.created} created, ${questions.updated} updated to a new version, ${questions.unchanged} unchanged` +
           (questions.skipped.length ? `, ${questions.skipped.length} skipped (code used by an examiner's question)` : '') +
+          '\n',
+      );
+    }
+    if (exams) {
+      process.stdout.write(
+        `Exams: ${exams.created} created, ${exams.updated} updated, ${exams.unchanged} unchanged; ${exams.published} published` +
+          (exams.unpublishable.length ? `; not publishable (bank too small): ${exams.unpublishable.join(', ')}` : '') +
           '\n',
       );
     }

@@ -1,6 +1,10 @@
 // What other components may use from the question bank.
 export { questionApiRouter, questionImportRouter } from './question.routes';
+export { questionPagesRouter } from './question.pages';
 export { getVersionContent, validateQuestion, type QuestionView } from './question.service';
 export { questionType, normalizeAnswer, stemKey } from './types';
 export * from './question.types';
 export { seedQuestionBank, SeedInvalidError, type SeedReport } from './question-seed.service';
+export { poolCandidates, poolSize, recordExposure, loadVersions, type PoolCandidate, type PoolCell } from './question-pool';
+export { renderQuestionText } from './question-render';
+export { rebuildPoolIndex } from './question.repository';

@@ -100,7 +100,6 @@ questionSchema.index({ domain: 1, status: 1 });
 questionSchema.index({ status: 1, updatedAt: -1 });
 questionSchema.index({ stemKeys: 1 });
 questionSchema.index({ tags: 1 });
-questionSchema.index({ 'pool.domain': 1, 'pool.type': 1, 'pool.levels': 1 });
 questionSchema.index({ importId: 1 });
 
 const versionSchema = new Schema<QuestionVersion>(
@@ -125,10 +124,27 @@ const eventSchema = new Schema<QuestionEvent>({
   at: { type: Date, default: () => new Date() },
 });
 
+/**
+ * The draw pool as its own small collection: one tiny document per live question. Paper assembly
+ * scans and updates these instead of the large question documents (FerretDB filters nested fields by
+ * scanning, so narrow documents are what keeps a start fast). Kept in step with Question.pool by the
+ * repository, and rebuilt from it at start-up.
+ */
+export interface PoolDocument extends PoolEntry {
+  _id: Types.ObjectId;
+  exposure: number;
+}
+const poolSchema = new Schema<PoolDocument>(
+  { _id: Schema.Types.ObjectId, version: Number, type: String, domain: String, levels: [Number], difficulty: Number, exposure: { type: Number, default: 0 } },
+  { versionKey: false },
+);
+poolSchema.index({ domain: 1, type: 1 });
+
 /** Per-prefix counters for question codes (IT-0042): atomic $inc, no transactions needed. */
 const counterSchema = new Schema<{ _id: string; seq: number }>({ _id: String, seq: Number }, { versionKey: false });
 
 export const QuestionModel: Model<Question> = model<Question>('Question', questionSchema);
 export const QuestionVersionModel: Model<QuestionVersion> = model<QuestionVersion>('QuestionVersion', versionSchema, 'question_versions');
 export const QuestionEventModel: Model<QuestionEvent> = model<QuestionEvent>('QuestionEvent', eventSchema, 'question_events');
+export const QuestionPoolModel: Model<PoolDocument> = model<PoolDocument>('QuestionPool', poolSchema, 'question_pool');
 export const CounterModel = model<{ _id: string; seq: number }>('Counter', counterSchema, 'counters');

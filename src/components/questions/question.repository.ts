@@ -3,6 +3,7 @@ import { Types, type QueryFilter } from 'mongoose';
 import { isDuplicateKeyError } from '../../lib/errors';
 import {
   CounterModel,
+  QuestionPoolModel,
   QuestionEventModel,
   QuestionModel,
   QuestionVersionModel,
@@ -37,6 +38,31 @@ export function derivedFields(code: string, content: QuestionContent): { searchT
 
 export function poolEntry(version: number, content: QuestionContent): PoolEntry {
   return { version, type: content.type, domain: content.domain, levels: content.levels, difficulty: content.difficulty };
+}
+
+/** Mirrors a question's pool entry into the small pool collection (exposure survives re-approval). */
+export async function syncPoolEntry(questionId: Types.ObjectId, pool: PoolEntry | null): Promise<void> {
+  if (!pool) {
+    await QuestionPoolModel.deleteOne({ _id: questionId });
+    return;
+  }
+  await QuestionPoolModel.updateOne({ _id: questionId }, { $set: { ...pool }, $setOnInsert: { exposure: 0 } }, { upsert: true });
+}
+
+/** Rebuilds the pool collection from the questions (start-up): repairs any write a crash cut short. */
+export async function rebuildPoolIndex(): Promise<void> {
+  const live = await QuestionModel.find({ pool: { $ne: null } }, { _id: 1, pool: 1 }).lean<Array<{ _id: Types.ObjectId; pool: PoolEntry }>>();
+  const existing = new Map((await QuestionPoolModel.find({}).lean()).map((p) => [p._id.toHexString(), p]));
+  const wanted = new Set<string>();
+  for (const q of live) {
+    const id = q._id.toHexString();
+    wanted.add(id);
+    const have = existing.get(id);
+    const same = have && have.version === q.pool.version && have.type === q.pool.type && have.domain === q.pool.domain && have.difficulty === q.pool.difficulty && have.levels.join() === q.pool.levels.join();
+    if (!same) await syncPoolEntry(q._id, q.pool);
+  }
+  const stale = [...existing.keys()].filter((id) => !wanted.has(id));
+  if (stale.length) await QuestionPoolModel.deleteMany({ _id: { $in: stale } });
 }
 
 export async function findById(id: string): Promise<StoredQuestion | undefined> {
@@ -158,11 +184,14 @@ export async function insertQuestions(batch: NewQuestion[], batchId: string): Pr
         })),
         { ordered: true },
       );
+      const live = slice.filter((q) => q.pool);
+      if (live.length) await QuestionPoolModel.insertMany(live.map((q) => ({ _id: q._id, ...q.pool!, exposure: 0 })), { ordered: true });
     }
   } catch (err) {
     const ids = batch.map((q) => q._id);
     await QuestionVersionModel.deleteMany({ questionId: { $in: ids } });
     await QuestionModel.deleteMany({ _id: { $in: ids } });
+    await QuestionPoolModel.deleteMany({ _id: { $in: ids } });
     throw err;
   }
 }
@@ -209,6 +238,7 @@ export async function setStatus(
     { $set: { status: to, ...changes }, $inc: { revision: 1 } },
   );
   if (!matchedCount) return undefined;
+  if (changes.pool !== undefined) await syncPoolEntry(current._id, changes.pool);
   return findById(current._id.toHexString());
 }
 
@@ -237,14 +267,24 @@ export async function deleteQuestion(current: StoredQuestion): Promise<boolean> 
   return deletedCount === 1;
 }
 
-/** Counts per domain × level × status, for the bank overview ($unwind + $group/$sum: FerretDB-safe). */
+/**
+ * Counts per domain × level × status, for the bank overview. Grouped by the whole levels array and
+ * expanded in code: FerretDB v1's $unwind drops every other field, so $unwind + $group loses domain and status.
+ */
 export async function overviewCounts(): Promise<Array<{ domain: string; level: number; status: string; count: number }>> {
-  const rows = await QuestionModel.aggregate<{ _id: { domain: string; level: number; status: string }; count: number }>([
-    { $project: { domain: 1, levels: 1, status: 1 } },
-    { $unwind: '$levels' },
-    { $group: { _id: { domain: '$domain', level: '$levels', status: '$status' }, count: { $sum: 1 } } },
+  const rows = await QuestionModel.aggregate<{ _id: { domain: string; levels: number[] | null; status: string }; count: number }>([
+    { $group: { _id: { domain: '$domain', levels: '$levels', status: '$status' }, count: { $sum: 1 } } },
   ]);
-  return rows.map((r) => ({ ...r._id, count: r.count }));
+  const cells = new Map<string, { domain: string; level: number; status: string; count: number }>();
+  for (const { _id, count } of rows) {
+    for (const level of new Set(_id.levels ?? [])) {
+      const key = `${_id.domain}|${level}|${_id.status}`;
+      const cell = cells.get(key) ?? { domain: _id.domain, level, status: _id.status, count: 0 };
+      cell.count += count;
+      cells.set(key, cell);
+    }
+  }
+  return [...cells.values()];
 }
 
 export { isDuplicateKeyError };

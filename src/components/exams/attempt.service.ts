@@ -1,0 +1,472 @@
+// Attempts: start (one paper per candidate and exam at a time), autosave, submit, and finalisation
+// that happens exactly once — on submit, lazily when a late request touches the attempt, or by the sweeper.
+import { randomUUID } from 'node:crypto';
+import { Types } from 'mongoose';
+import { AppError, ConflictError, NotFoundError, ValidationError, isDuplicateKeyError } from '../../lib/errors';
+import { parseInput } from '../../lib/validation';
+import type { PublicUser } from '../accounts';
+import { loadVersions, poolCandidates, questionType, recordExposure, type Domain, type QuestionContent } from '../questions';
+import {
+  AttemptModel,
+  AttemptResponseModel,
+  GradingClaimModel,
+  type Attempt,
+  type AttemptItem,
+  type AttemptResult,
+  type AttemptRules,
+  type SavedResponse,
+} from './attempt.model';
+import { answerSchema } from './exam.schemas';
+import { gradeAttempt } from './grading';
+import { extraSecondsFor, findExam, toExamView, type ExamView } from './exam.service';
+import { apportion } from './national-format';
+import { selectQuestions } from './question-selection';
+import { secureRandom, shuffle, type Random } from './random';
+
+/** Answers may arrive this long after the deadline (network latency); later ones are refused. */
+export const ANSWER_GRACE_SECONDS = 10;
+/** A grading claim older than this belongs to a grader that died; another may take it over. */
+export const STALE_CLAIM_SECONDS = 60;
+/** Papers avoid the questions of this many of the candidate's latest attempts where the bank allows. */
+const RECENT_ATTEMPTS_AVOIDED = 3;
+
+export type AttemptHook = (attempt: Attempt) => Promise<void>;
+const gradedHooks: AttemptHook[] = [];
+
+/** Lets other components (certificates) react once an attempt is graded. Called at app build time. */
+export function onAttemptGraded(hook: AttemptHook): void {
+  if (!gradedHooks.includes(hook)) gradedHooks.push(hook);
+}
+
+function notFound(): AppError {
+  return new NotFoundError('No such attempt.');
+}
+
+function closed(): AppError {
+  return new ConflictError('attempt_closed', 'This attempt is over; answers can no longer be changed.');
+}
+
+async function loadOwn(user: PublicUser, attemptId: string, projection?: Record<string, 0 | 1>): Promise<Attempt> {
+  if (!/^[0-9a-f]{24}$/i.test(attemptId)) throw notFound();
+  // Another candidate's attempt answers exactly like a missing one.
+  const attempt = await AttemptModel.findOne({ _id: attemptId, userId: new Types.ObjectId(user.id) }, projection).lean<Attempt>();
+  if (!attempt) throw notFound();
+  return attempt;
+}
+
+function pastGrace(attempt: Pick<Attempt, 'deadline'>, now: Date): boolean {
+  return now.getTime() > attempt.deadline.getTime() + ANSWER_GRACE_SECONDS * 1000;
+}
+
+// ---------------------------------------------------------------- starting
+
+async function recentlySeenQuestions(userId: Types.ObjectId): Promise<Set<string>> {
+  const recent = await AttemptModel.find({ userId }, { 'items.questionId': 1 })
+    .sort({ startedAt: -1 })
+    .limit(RECENT_ATTEMPTS_AVOIDED)
+    .lean<Array<{ items: Array<{ questionId: Types.ObjectId }> }>>();
+  return new Set(recent.flatMap((a) => a.items.map((i) => i.questionId.toHexString())));
+}
+
+/** Draws one candidate's paper: section counts, domain shares, difficulty band, no duplicates. */
+export async function assemblePaper(exam: ExamView, userId: Types.ObjectId, random: Random = secureRandom): Promise<AttemptItem[]> {
+  const seen = await recentlySeenQuestions(userId);
+  const pool = await poolCandidates({ level: exam.level, types: exam.sections.map((s) => s.type), domains: Object.keys(exam.shares), difficulty: exam.difficulty });
+  const drawn: Array<Omit<AttemptItem, 'itemId' | 'optionOrder'>> = [];
+  for (const section of exam.sections) {
+    const sectionItems: typeof drawn = [];
+    for (const [domain, need] of apportion(section.count, exam.shares as Partial<Record<Domain, number>>)) {
+      if (need === 0) continue;
+      const candidates = pool.filter((c) => c.type === section.type && c.domain === domain).map((c) => ({ ...c, id: c.questionId.toHexString() }));
+      const picked = selectQuestions(candidates, need, seen, random);
+      if (!picked) {
+        throw new ConflictError('blueprint_unsatisfiable', 'The question bank can no longer fill this exam; tell an examiner.', {
+          cells: [{ domain, type: section.type, have: candidates.length, need }],
+        });
+      }
+      sectionItems.push(...picked.map((p) => ({ questionId: p.questionId, version: p.version, type: section.type, domain, points: section.points })));
+    }
+    // Sections stay in blueprint order (true/false, single, multiple, as on the national paper).
+    drawn.push(...(exam.shuffleQuestions ? shuffle(sectionItems, random) : sectionItems));
+  }
+  const contents = await loadVersions(drawn);
+  const items = drawn.map((item, index) => {
+    const ids = contents.get(`${item.questionId.toHexString()}:${item.version}`)?.options?.map((o) => o.id) ?? [];
+    return { ...item, itemId: `q${index + 1}`, optionOrder: exam.shuffleOptions ? shuffle(ids, random) : ids };
+  });
+  await recordExposure(items.map((i) => i.questionId));
+  return items;
+}
+
+export interface StartResult {
+  attempt: AttemptView;
+  created: boolean;
+}
+
+export async function startAttempt(user: PublicUser, examId: string, options: { now?: Date; random?: Random } = {}): Promise<StartResult> {
+  const now = options.now ?? new Date();
+  const exam = toExamView(await findExam(examId));
+  if (exam.status !== 'published') throw new NotFoundError('No such exam.');
+  const userId = new Types.ObjectId(user.id);
+  const activeKey = `${exam.id}:${user.id}`;
+
+  const active = await AttemptModel.findOne({ activeKey }).lean<Attempt>();
+  if (active) {
+    const current = await finalizeIfExpired(active, now);
+    if (current.status === 'in_progress') return { attempt: await toAttemptView(current, user, now), created: false };
+  }
+  if ((exam.availableFrom && new Date(exam.availableFrom) > now) || (exam.availableUntil && new Date(exam.availableUntil) <= now)) {
+    throw new ConflictError('exam_not_available', 'This exam is not open now.', { availableFrom: exam.availableFrom, availableUntil: exam.availableUntil });
+  }
+  await checkAttemptAllowance(exam, userId, now);
+
+  const items = await assemblePaper(exam, userId, options.random);
+  const extraSeconds = await extraSecondsFor(new Types.ObjectId(exam.id), userId);
+  const rules: AttemptRules = {
+    examCode: exam.code,
+    title: exam.title,
+    mode: exam.mode,
+    level: exam.level,
+    durationSeconds: exam.durationSeconds,
+    extraSeconds,
+    passPercent: exam.passPercent,
+    partialCredit: exam.partialCredit,
+    reviewPolicy: exam.mode === 'certification' && exam.reviewPolicy === 'keys' ? 'answers' : exam.reviewPolicy,
+    issueCertificate: exam.mode === 'certification' && exam.certificate.issueOnPass,
+  };
+  try {
+    const doc = await AttemptModel.create({
+      examId: new Types.ObjectId(exam.id),
+      userId,
+      activeKey,
+      status: 'in_progress',
+      rules,
+      startedAt: now,
+      deadline: new Date(now.getTime() + (exam.durationSeconds + extraSeconds) * 1000),
+      items,
+      result: null,
+      finishedAt: null,
+    });
+    return { attempt: await toAttemptView(doc.toObject(), user, now), created: true };
+  } catch (err) {
+    // Two starts raced: the unique active key let one through; both get that one.
+    if (!isDuplicateKeyError(err)) throw err;
+    const winner = await AttemptModel.findOne({ activeKey }).lean<Attempt>();
+    if (!winner) throw err;
+    return { attempt: await toAttemptView(winner, user, now), created: false };
+  }
+}
+
+async function checkAttemptAllowance(exam: ExamView, userId: Types.ObjectId, now: Date): Promise<void> {
+  const finished = await AttemptModel.find({ examId: new Types.ObjectId(exam.id), userId, status: 'graded' }, { finishedAt: 1 })
+    .sort({ finishedAt: -1 })
+    .lean<Array<{ finishedAt: Date }>>();
+  if (exam.attemptsAllowed !== null && finished.length >= exam.attemptsAllowed) {
+    throw new ConflictError('attempt_limit', `This exam allows ${exam.attemptsAllowed} attempt(s).`, { nextAttemptAt: null });
+  }
+  const last = finished[0]?.finishedAt;
+  if (last && exam.cooldownSeconds > 0) {
+    const next = new Date(last.getTime() + exam.cooldownSeconds * 1000);
+    if (next > now) throw new ConflictError('attempt_cooldown', 'Wait before the next attempt.', { nextAttemptAt: next.toISOString() });
+  }
+}
+
+// ---------------------------------------------------------------- reading
+
+export async function loadResponses(attemptId: Types.ObjectId): Promise<Record<string, SavedResponse>> {
+  const rows = await AttemptResponseModel.find({ attemptId }).lean();
+  return Object.fromEntries(rows.map((r) => [r.itemId, { response: r.response ?? null, flagged: !!r.flagged, savedAt: r.savedAt }]));
+}
+
+export interface AttemptItemView {
+  itemId: string;
+  number: number;
+  type: string;
+  points: number;
+  stem: string;
+  options: Array<{ id: string; text: string }>;
+  translations: Record<'zh' | 'en', { stem: string; options: Array<{ id: string; text: string }> }>;
+}
+
+export interface AttemptView {
+  id: string;
+  examId: string;
+  examCode: string;
+  title: { zh: string; en: string };
+  mode: string;
+  level: number;
+  status: Attempt['status'];
+  startedAt: string;
+  deadline: string;
+  serverNow: string;
+  timeLeftSeconds: number;
+  language: 'zh' | 'en';
+  items: AttemptItemView[];
+  responses: Record<string, { response: unknown; flagged: boolean; savedAt: string }>;
+  result?: ResultView;
+}
+
+function languageOf(_user: PublicUser, preferred?: 'zh' | 'en'): 'zh' | 'en' {
+  return preferred ?? 'zh';
+}
+
+function text(t: Partial<Record<'zh' | 'en', string>> | undefined, lang: 'zh' | 'en'): string {
+  return t?.[lang] ?? t?.[lang === 'zh' ? 'en' : 'zh'] ?? '';
+}
+
+/** The candidate-facing paper: stems and options in paper order. Never keys or explanations. */
+export function paperItems(attempt: Pick<Attempt, 'items'>, contents: Map<string, QuestionContent>, lang: 'zh' | 'en'): AttemptItemView[] {
+  return attempt.items.map((item, index) => {
+    const content = contents.get(`${item.questionId.toHexString()}:${item.version}`);
+    const byId = new Map((content?.options ?? []).map((o) => [o.id, o]));
+    const localized = (l: 'zh' | 'en') => ({
+      stem: text(content?.stem, l),
+      options: item.optionOrder.map((id) => ({ id, text: text(byId.get(id)?.text, l) })),
+    });
+    const translations = { zh: localized('zh'), en: localized('en') };
+    return { itemId: item.itemId, number: index + 1, type: item.type, points: item.points, ...translations[lang], translations };
+  });
+}
+
+export async function toAttemptView(attempt: Attempt, user: PublicUser, now: Date, lang?: 'zh' | 'en'): Promise<AttemptView> {
+  const language = languageOf(user, lang);
+  const contents = await loadVersions(attempt.items);
+  const saved = await loadResponses(attempt._id);
+  const responses: AttemptView['responses'] = {};
+  for (const [itemId, r] of Object.entries(saved)) {
+    responses[itemId] = { response: r.response ?? null, flagged: r.flagged, savedAt: new Date(r.savedAt).toISOString() };
+  }
+  return {
+    id: attempt._id.toHexString(),
+    examId: attempt.examId.toHexString(),
+    examCode: attempt.rules.examCode,
+    title: attempt.rules.title,
+    mode: attempt.rules.mode,
+    level: attempt.rules.level,
+    status: attempt.status,
+    startedAt: attempt.startedAt.toISOString(),
+    deadline: attempt.deadline.toISOString(),
+    serverNow: now.toISOString(),
+    timeLeftSeconds: attempt.status === 'in_progress' ? Math.max(0, Math.floor((attempt.deadline.getTime() - now.getTime()) / 1000)) : 0,
+    language,
+    items: paperItems(attempt, contents, language),
+    responses,
+    ...(attempt.result ? { result: resultView(attempt, saved, contents, language) } : {}),
+  };
+}
+
+export async function getAttempt(user: PublicUser, attemptId: string, options: { now?: Date; lang?: 'zh' | 'en' } = {}): Promise<AttemptView> {
+  const now = options.now ?? new Date();
+  const attempt = await finalizeIfExpired(await loadOwn(user, attemptId), now);
+  return toAttemptView(attempt, user, now, options.lang);
+}
+
+export async function listOwnAttempts(user: PublicUser): Promise<Array<{ id: string; examId: string; examCode: string; title: { zh: string; en: string }; mode: string; status: string; startedAt: string; finishedAt: string | null; score: number | null; percent: number | null; passed: boolean | null }>> {
+  const attempts = await AttemptModel.find({ userId: new Types.ObjectId(user.id) }, { items: 0 }).sort({ startedAt: -1 }).limit(200).lean<Attempt[]>();
+  return attempts.map((a) => ({
+    id: a._id.toHexString(),
+    examId: a.examId.toHexString(),
+    examCode: a.rules.examCode,
+    title: a.rules.title,
+    mode: a.rules.mode,
+    status: a.status,
+    startedAt: a.startedAt.toISOString(),
+    finishedAt: a.finishedAt?.toISOString() ?? null,
+    score: a.result?.score ?? null,
+    percent: a.result?.percent ?? null,
+    passed: a.result?.passed ?? null,
+  }));
+}
+
+// ---------------------------------------------------------------- answering
+
+export async function saveAnswer(user: PublicUser, attemptId: string, itemId: string, body: unknown, now = new Date()): Promise<{ itemId: string; savedAt: string }> {
+  const attempt = await loadOwn(user, attemptId, { result: 0 });
+  if (attempt.status !== 'in_progress') throw closed();
+  if (pastGrace(attempt, now)) {
+    await finalizeIfExpired(attempt, now);
+    throw closed();
+  }
+  const item = attempt.items.find((i) => i.itemId === itemId);
+  if (!item) throw new NotFoundError('No such item on this paper.');
+  const { response, flagged } = parseInput(answerSchema, body);
+  if (response !== null && response !== undefined) {
+    // Option ids come from this paper; the type module checks the shape without needing any key.
+    const shape: QuestionContent = { type: item.type as QuestionContent['type'], options: item.optionOrder.map((id) => ({ id, text: {}, correct: false })) } as QuestionContent;
+    const checked = questionType(shape.type).checkResponse(shape, response);
+    if (!checked.ok) throw new ValidationError([{ path: 'response', message: checked.message }]);
+  }
+  const set: Record<string, unknown> = { response: response ?? null, savedAt: now };
+  if (flagged !== undefined) set.flagged = flagged;
+  const key = `${attempt._id.toHexString()}:${itemId}`;
+  const write = () =>
+    AttemptResponseModel.updateOne({ _id: key }, { $set: set, $setOnInsert: { attemptId: attempt._id, itemId, ...(flagged === undefined ? { flagged: false } : {}) } }, { upsert: true });
+  try {
+    await write();
+  } catch (err) {
+    // Two first saves of one item raced to insert: the loser's write becomes an update.
+    if (!isDuplicateKeyError(err)) throw err;
+    await write();
+  }
+  // Grading marks the attempt before it reads responses, so a save that still sees in_progress after
+  // writing is certain to be graded; one that does not was too late and is reported as such.
+  const after = await AttemptModel.findById(attempt._id, { status: 1 }).lean<Pick<Attempt, 'status'>>();
+  if (after?.status !== 'in_progress') throw closed();
+  return { itemId, savedAt: now.toISOString() };
+}
+
+// ---------------------------------------------------------------- finishing
+
+export async function submitAttempt(user: PublicUser, attemptId: string, options: { now?: Date; lang?: 'zh' | 'en' } = {}): Promise<ResultView> {
+  const now = options.now ?? new Date();
+  const attempt = await loadOwn(user, attemptId);
+  const graded = attempt.status === 'graded' ? attempt : await finalize(attempt, pastGrace(attempt, now) ? 'deadline' : 'submitted', now);
+  const contents = await loadVersions(graded.items);
+  return resultView(graded, await loadResponses(graded._id), contents, languageOf(user, options.lang));
+}
+
+async function finalizeIfExpired(attempt: Attempt, now: Date): Promise<Attempt> {
+  if (attempt.status === 'in_progress' && pastGrace(attempt, now)) return finalize(attempt, 'deadline', now);
+  if (attempt.status === 'grading') return finalize(attempt, 'deadline', now);
+  return attempt;
+}
+
+/** Inserts the grading claim; true when this caller won it. A claim left by a dead grader is replaced. */
+async function claimGrading(attemptId: Types.ObjectId, token: string, now: Date): Promise<boolean> {
+  try {
+    await GradingClaimModel.create({ _id: attemptId, token, at: now });
+    return true;
+  } catch (err) {
+    if (!isDuplicateKeyError(err)) throw err;
+  }
+  const existing = await GradingClaimModel.findById(attemptId).lean();
+  const stale = existing && now.getTime() - existing.at.getTime() > STALE_CLAIM_SECONDS * 1000;
+  if (!stale) return false;
+  const current = await AttemptModel.findById(attemptId, { status: 1 }).lean<Pick<Attempt, 'status'>>();
+  if (current?.status === 'graded') return false;
+  await GradingClaimModel.deleteOne({ _id: attemptId, token: existing.token });
+  return claimGrading(attemptId, token, now);
+}
+
+/**
+ * Grades an attempt exactly once, however many submits, sweepers and instances race: the winner of
+ * the claim grades it; everyone else waits for that result.
+ */
+export async function finalize(attempt: Attempt, by: 'submitted' | 'deadline', now = new Date()): Promise<Attempt> {
+  if (attempt.status === 'graded') return attempt;
+  const token = randomUUID();
+  if (!(await claimGrading(attempt._id, token, now))) return waitForGrade(attempt._id);
+  // Mark first, then read the answers: a save that still sees in_progress afterwards was read here.
+  await AttemptModel.updateOne({ _id: attempt._id }, { $set: { status: 'grading' } });
+  const fresh = (await AttemptModel.findById(attempt._id).lean<Attempt>())!;
+  if (fresh.result) return fresh;
+  const [contents, responses] = await Promise.all([loadVersions(fresh.items), loadResponses(fresh._id)]);
+  const finishedAt = by === 'deadline' ? fresh.deadline : now;
+  const result = gradeAttempt({
+    items: fresh.items,
+    contents,
+    responses,
+    partialCredit: fresh.rules.partialCredit,
+    passPercent: fresh.rules.passPercent,
+    startedAt: fresh.startedAt,
+    finishedAt,
+    finalizedBy: by,
+  });
+  // Releasing the active key lets the candidate start the next attempt.
+  await AttemptModel.updateOne({ _id: fresh._id }, { $set: { status: 'graded', result, finishedAt, activeKey: fresh._id.toHexString() } });
+  const graded: Attempt = { ...fresh, status: 'graded', result, finishedAt, activeKey: fresh._id.toHexString() };
+  for (const hook of gradedHooks) await hook(graded);
+  return graded;
+}
+
+async function waitForGrade(id: Types.ObjectId, timeoutMs = 10_000): Promise<Attempt> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const current = await AttemptModel.findById(id).lean<Attempt>();
+    if (current?.status === 'graded') return current;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new ConflictError('grading_in_progress', 'The attempt is being graded; try again in a moment.');
+}
+
+/** Finalises attempts whose time ran out, and attempts a crashed grader left half done. */
+export async function sweepExpiredAttempts(now = new Date(), limit = 100): Promise<number> {
+  const expired = await AttemptModel.find({
+    $or: [
+      { status: 'in_progress', deadline: { $lt: new Date(now.getTime() - ANSWER_GRACE_SECONDS * 1000) } },
+      { status: 'grading', updatedAt: { $lt: new Date(now.getTime() - STALE_CLAIM_SECONDS * 1000) } },
+    ],
+  })
+    .limit(limit)
+    .lean<Attempt[]>();
+  let finalized = 0;
+  for (const attempt of expired) {
+    try {
+      await finalize(attempt, 'deadline', now);
+      finalized++;
+    } catch (err) {
+      // Another instance is grading it right now: its result will stand.
+      if (!(err instanceof ConflictError)) throw err;
+    }
+  }
+  return finalized;
+}
+
+// ---------------------------------------------------------------- results and review
+
+export interface ResultView {
+  score: number;
+  max: number;
+  percent: number;
+  passed: boolean;
+  passPercent: number;
+  timeUsedSeconds: number;
+  gradedAt: string;
+  finalizedBy: AttemptResult['finalizedBy'];
+  reviewPolicy: AttemptRules['reviewPolicy'];
+  byDomain?: AttemptResult['byDomain'];
+  items?: Array<{
+    itemId: string;
+    number: number;
+    earned: number;
+    points: number;
+    response: unknown;
+    correct?: boolean;
+    key?: unknown;
+    explanation?: string;
+  }>;
+}
+
+/** What the review policy lets the candidate see. Certification never reveals keys or explanations. */
+export function resultView(attempt: Attempt, responses: Record<string, SavedResponse>, contents: Map<string, QuestionContent>, lang: 'zh' | 'en'): ResultView {
+  const result = attempt.result!;
+  const policy = attempt.rules.mode === 'certification' && attempt.rules.reviewPolicy === 'keys' ? 'answers' : attempt.rules.reviewPolicy;
+  const view: ResultView = {
+    score: result.score,
+    max: result.max,
+    percent: result.percent,
+    passed: result.passed,
+    passPercent: attempt.rules.passPercent,
+    timeUsedSeconds: result.timeUsedSeconds,
+    gradedAt: new Date(result.gradedAt).toISOString(),
+    finalizedBy: result.finalizedBy,
+    reviewPolicy: policy,
+  };
+  if (policy === 'score') return view;
+  view.byDomain = result.byDomain;
+  if (policy === 'domains') return view;
+  const earned = new Map(result.items.map((i) => [i.itemId, i]));
+  view.items = attempt.items.map((item, index) => {
+    const graded = earned.get(item.itemId);
+    const base = { itemId: item.itemId, number: index + 1, earned: graded?.earned ?? 0, points: item.points, response: responses[item.itemId]?.response ?? null };
+    if (policy !== 'keys') return base;
+    const content = contents.get(`${item.questionId.toHexString()}:${item.version}`);
+    return {
+      ...base,
+      correct: graded?.correct ?? false,
+      key: content ? questionType(content.type).key(content) : null,
+      explanation: text(content?.explanation, lang),
+    };
+  });
+  return view;
+}

@@ -1,0 +1,171 @@
+// Exam blueprints: definition, publishing (only when the approved bank can fill every cell), accommodations.
+import { Types } from 'mongoose';
+import { ConflictError, NotFoundError, isDuplicateKeyError } from '../../lib/errors';
+import { parseInput } from '../../lib/validation';
+import type { PublicUser } from '../accounts';
+import { poolSize, type Domain } from '../questions';
+import { ExamModel, TimeExtensionModel, type Exam, type ExamSection } from './exam.model';
+import { createExamSchema, extensionSchema, updateExamSchema, type ExamInput } from './exam.schemas';
+import { apportion } from './national-format';
+
+export interface ExamView {
+  id: string;
+  code: string;
+  title: { zh: string; en: string };
+  level: number;
+  mode: Exam['mode'];
+  durationSeconds: number;
+  passPercent: number;
+  sections: ExamSection[];
+  questionCount: number;
+  totalPoints: number;
+  shares: Record<string, number>;
+  difficulty: { min: number; max: number };
+  shuffleQuestions: boolean;
+  shuffleOptions: boolean;
+  partialCredit: boolean;
+  attemptsAllowed: number | null;
+  cooldownSeconds: number;
+  availableFrom: string | null;
+  availableUntil: string | null;
+  reviewPolicy: Exam['reviewPolicy'];
+  certificate: Exam['certificate'];
+  status: Exam['status'];
+}
+
+export function toExamView(exam: Exam): ExamView {
+  return {
+    id: exam._id.toHexString(),
+    code: exam.code,
+    title: exam.title,
+    level: exam.level,
+    mode: exam.mode,
+    durationSeconds: exam.durationSeconds,
+    passPercent: exam.passPercent,
+    sections: exam.sections.map((s) => ({ type: s.type, count: s.count, points: s.points })),
+    questionCount: exam.sections.reduce((n, s) => n + s.count, 0),
+    totalPoints: Math.round(exam.sections.reduce((n, s) => n + s.count * s.points, 0) * 100) / 100,
+    shares: exam.shares,
+    difficulty: exam.difficulty,
+    shuffleQuestions: exam.shuffleQuestions,
+    shuffleOptions: exam.shuffleOptions,
+    partialCredit: exam.partialCredit,
+    attemptsAllowed: exam.attemptsAllowed,
+    cooldownSeconds: exam.cooldownSeconds,
+    availableFrom: exam.availableFrom?.toISOString() ?? null,
+    availableUntil: exam.availableUntil?.toISOString() ?? null,
+    reviewPolicy: exam.reviewPolicy,
+    certificate: exam.certificate,
+    status: exam.status,
+  };
+}
+
+function toDocument(input: ExamInput) {
+  return {
+    ...input,
+    availableFrom: input.availableFrom ? new Date(input.availableFrom) : null,
+    availableUntil: input.availableUntil ? new Date(input.availableUntil) : null,
+  };
+}
+
+export async function findExam(id: string): Promise<Exam> {
+  const exam = /^[0-9a-f]{24}$/i.test(id) ? await ExamModel.findById(id).lean<Exam>() : null;
+  if (!exam) throw new NotFoundError('No such exam.');
+  return exam;
+}
+
+export async function createExam(actor: PublicUser | null, body: unknown, seedSource: string | null = null): Promise<ExamView> {
+  const input = parseInput(createExamSchema, body);
+  try {
+    const doc = await ExamModel.create({ ...toDocument(input), status: 'draft', createdBy: actor ? new Types.ObjectId(actor.id) : null, seedSource });
+    return toExamView(doc.toObject());
+  } catch (err) {
+    if (isDuplicateKeyError(err)) throw new ConflictError('code_taken', `Exam code ${input.code} is already used.`);
+    throw err;
+  }
+}
+
+/** Changes apply to attempts started afterwards: every attempt keeps the rules it started with. */
+export async function updateExam(id: string, body: unknown): Promise<ExamView> {
+  const exam = await findExam(id);
+  const patch = parseInput(updateExamSchema, body);
+  if (patch.code !== undefined && patch.code !== exam.code) throw new ConflictError('code_immutable', 'An exam keeps its code.');
+  const current = toExamView(exam);
+  const merged = parseInput(createExamSchema, { ...pickInput(current), ...patch });
+  await ExamModel.updateOne({ _id: exam._id }, { $set: toDocument(merged) });
+  const updated = toExamView(await findExam(id));
+  if (updated.status === 'published') {
+    const short = await shortCells(updated);
+    if (short.length) {
+      await ExamModel.updateOne({ _id: exam._id }, { $set: { status: 'draft' } });
+      throw new ConflictError('blueprint_unsatisfiable', 'Saved, but the bank cannot fill this blueprint, so the exam was unpublished.', { cells: short });
+    }
+  }
+  return updated;
+}
+
+function pickInput(view: ExamView): Record<string, unknown> {
+  const { id: _id, questionCount: _q, totalPoints: _t, status: _s, ...rest } = view;
+  return rest;
+}
+
+export interface ShortCell {
+  domain: string;
+  type: string;
+  have: number;
+  need: number;
+}
+
+/** Every (domain, type) cell of the blueprint that the approved pool cannot fill. */
+export async function shortCells(exam: Pick<ExamView, 'sections' | 'shares' | 'level' | 'difficulty'>): Promise<ShortCell[]> {
+  const short: ShortCell[] = [];
+  for (const section of exam.sections) {
+    for (const [domain, need] of apportion(section.count, exam.shares as Partial<Record<Domain, number>>)) {
+      if (need === 0) continue;
+      const have = await poolSize({ level: exam.level, domain, type: section.type, difficulty: exam.difficulty });
+      if (have < need) short.push({ domain, type: section.type, have, need });
+    }
+  }
+  return short;
+}
+
+export async function publishExam(id: string): Promise<ExamView> {
+  const exam = toExamView(await findExam(id));
+  const short = await shortCells(exam);
+  if (short.length) {
+    throw new ConflictError('blueprint_unsatisfiable', 'The approved question bank cannot fill this exam.', { cells: short });
+  }
+  await ExamModel.updateOne({ _id: exam.id }, { $set: { status: 'published' } });
+  return { ...exam, status: 'published' };
+}
+
+export async function unpublishExam(id: string): Promise<ExamView> {
+  const exam = await findExam(id);
+  await ExamModel.updateOne({ _id: exam._id }, { $set: { status: 'draft' } });
+  return { ...toExamView(exam), status: 'draft' };
+}
+
+/** Candidates see published exams inside their window; examiners see everything. */
+export async function listExams(user: PublicUser | undefined, now = new Date()): Promise<ExamView[]> {
+  const staff = user?.roles.some((r) => r === 'examiner' || r === 'admin');
+  const exams = await ExamModel.find(staff ? {} : { status: 'published' }).sort({ level: -1, mode: 1, code: 1 }).lean<Exam[]>();
+  return exams
+    .filter((e) => staff || ((!e.availableFrom || e.availableFrom <= now) && (!e.availableUntil || e.availableUntil > now)))
+    .map(toExamView);
+}
+
+export async function grantExtension(actor: PublicUser, examId: string, body: unknown): Promise<{ userId: string; extraSeconds: number }> {
+  const exam = await findExam(examId);
+  const input = parseInput(extensionSchema, body);
+  await TimeExtensionModel.updateOne(
+    { examId: exam._id, userId: new Types.ObjectId(input.userId) },
+    { $set: { extraSeconds: input.extraSeconds, grantedBy: new Types.ObjectId(actor.id), reason: input.reason } },
+    { upsert: true },
+  );
+  return { userId: input.userId, extraSeconds: input.extraSeconds };
+}
+
+export async function extraSecondsFor(examId: Types.ObjectId, userId: Types.ObjectId): Promise<number> {
+  const found = await TimeExtensionModel.findOne({ examId, userId }).lean();
+  return found?.extraSeconds ?? 0;
+}
