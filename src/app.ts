@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import type { Config } from './config';
 import { pingDatabase } from './db/database';
 import { accountsApiRouter, accountsPagesRouter, authenticate, type TokenService } from './components/accounts';
+import { certificateApiRouter, certificatePagesRouter, certificateUploadRouter, installCertificateIssuer, type CertificatesContext } from './components/certificates';
 import { examApiRouter } from './components/exams';
 import { questionApiRouter, questionImportRouter, questionPagesRouter } from './components/questions';
 import { localeMiddleware, renderErrorPage, webPagesRouter } from './components/web';
@@ -17,14 +18,16 @@ export interface AppDependencies {
   config: Pick<Config, 'publicUrl' | 'nodeEnv'>;
   logger: Logger;
   tokens: TokenService;
+  certificates: CertificatesContext;
   /** Routers mounted after the built-in ones and before the 404 handler (used by tests of new pages). */
   extraRouters?: Router[];
 }
 
-export function createApp({ config, logger, tokens, extraRouters = [] }: AppDependencies): Express {
+export function createApp({ config, logger, tokens, certificates, extraRouters = [] }: AppDependencies): Express {
   const app = express();
   const secureCookies = config.publicUrl.startsWith('https://');
   const views = createViewEngine();
+  installCertificateIssuer(certificates);
 
   app.disable('x-powered-by');
   app.engine('hbs', views.render);
@@ -51,6 +54,7 @@ export function createApp({ config, logger, tokens, extraRouters = [] }: AppDepe
 
   // Routes that read files (not JSON) come before the JSON-only rule for the API.
   app.use(questionImportRouter());
+  app.use(certificateUploadRouter(certificates));
   app.use('/api', requireJsonBody);
   app.use(express.json({ limit: JSON_BODY_LIMIT, strict: true }));
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 100 }));
@@ -58,8 +62,10 @@ export function createApp({ config, logger, tokens, extraRouters = [] }: AppDepe
   app.use(accountsApiRouter(tokens));
   app.use(questionApiRouter());
   app.use(examApiRouter());
+  app.use(certificateApiRouter(certificates));
   app.use(accountsPagesRouter(tokens, secureCookies));
   app.use(questionPagesRouter());
+  app.use(certificatePagesRouter(certificates));
   app.use(webPagesRouter());
   for (const router of extraRouters) app.use(router);
 

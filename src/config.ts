@@ -23,6 +23,19 @@ export interface Config {
   readonly seedOnStart: boolean;
   /** PATH, for finding `mongod` and `setpriv`. */
   readonly searchPath: string;
+  readonly certificates: {
+    /** Where issued PDFs are written (git-ignored). */
+    readonly dir: string;
+    /** Ed25519 signing keys (generated on first run). */
+    readonly keysDir: string;
+    /** National number parts: S + organisation(4) + province(2) + site(6) + year + level + serial. */
+    readonly orgCode: string;
+    readonly provinceCode: string;
+    readonly siteCode: string;
+    readonly issuerName: { readonly zh: string; readonly en: string };
+    /** Verification requests per client per minute (public endpoints and pages). */
+    readonly verifyRatePerMinute: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -87,6 +100,14 @@ const envSchema = z.object({
   MONGOD_BIN: optionalString,
   FERRETDB_BIN: optionalString,
   SEED_ON_START: z.enum(['true', 'false']).default('true'),
+  CERTIFICATES_DIR: z.string().min(1).default('./certificates'),
+  CERT_KEYS_DIR: optionalString,
+  CERT_ORG_CODE: z.string().regex(/^\d{4}$/, 'must be 4 digits').default('0001'),
+  CERT_PROVINCE_CODE: z.string().regex(/^\d{2}$/, 'must be 2 digits').default('31'),
+  CERT_SITE_CODE: z.string().regex(/^\d{6}$/, 'must be 6 digits').default('000001'),
+  CERT_ISSUER_NAME_ZH: z.string().trim().min(1).max(100).default('人工智能训练师考试系统评价中心'),
+  CERT_ISSUER_NAME_EN: z.string().trim().min(1).max(150).default('AI Trainer Exam Evaluation Centre'),
+  VERIFY_RATE_LIMIT: z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(1).max(100_000)).default(60),
 });
 
 /** Validates the environment once; throws ConfigError naming the first bad variable. */
@@ -117,6 +138,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ferretdbBin: e.FERRETDB_BIN,
     seedOnStart: e.SEED_ON_START === 'true',
     searchPath: env.PATH ?? '',
+    certificates: Object.freeze({
+      dir: path.resolve(e.CERTIFICATES_DIR),
+      keysDir: path.resolve(e.CERT_KEYS_DIR ?? path.join(e.DATA_DIR, 'keys')),
+      orgCode: e.CERT_ORG_CODE,
+      provinceCode: e.CERT_PROVINCE_CODE,
+      siteCode: e.CERT_SITE_CODE,
+      issuerName: Object.freeze({ zh: e.CERT_ISSUER_NAME_ZH, en: e.CERT_ISSUER_NAME_EN }),
+      verifyRatePerMinute: e.VERIFY_RATE_LIMIT,
+    }),
   });
 }
 

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { createApp } from './app';
 import { adminBanner, bootstrapDatabase } from './bootstrap';
 import { createTokenService } from './components/accounts';
+import { createCertificatesContext, repairMissingCertificates } from './components/certificates';
 import { startAttemptSweeper } from './components/exams';
 import { ConfigError, loadConfig, type Config } from './config';
 import { openDatabase, type DatabaseHandle } from './db/database';
@@ -31,7 +32,10 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     const { admin } = await bootstrapDatabase(config, logger, { seed: config.seedOnStart });
     const banner = adminBanner(admin, config.publicUrl);
     if (banner) process.stdout.write(banner + '\n');
-    const app = createApp({ config, logger, tokens: createTokenService(jwtSecret, config.jwtTtlSeconds) });
+    const certificates = createCertificatesContext(config.certificates, config.publicUrl, logger);
+    const app = createApp({ config, logger, tokens: createTokenService(jwtSecret, config.jwtTtlSeconds), certificates });
+    const repaired = await repairMissingCertificates(certificates);
+    if (repaired) logger.warn({ repaired }, 'issued certificates that a crash had left out');
     server = app.listen(config.port, config.host);
     await once(server, 'listening');
   } catch (err) {

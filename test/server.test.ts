@@ -46,6 +46,7 @@ const baseEnv = (dataDir: string): NodeJS.ProcessEnv => ({
   LOG_LEVEL: 'silent',
   ADMIN_EMAIL: 'root@example.com',
   ADMIN_PASSWORD: 'admin password 1',
+  CERTIFICATES_DIR: path.join(dataDir, 'certificates'),
 });
 
 describe('server lifecycle', () => {

@@ -4,20 +4,31 @@ import busboy from 'busboy';
 import type { Request } from 'express';
 import { BadRequestError, PayloadTooLargeError } from './errors';
 
-export interface UploadedText {
-  text: string;
+export interface Upload {
+  data: Buffer;
   filename?: string;
   /** Other multipart fields (form posts carry options beside the file). */
   fields: Record<string, string>;
 }
 
-export function readUploadText(req: Request, limitBytes: number, limitLabel: string): Promise<UploadedText> {
+export interface UploadedText extends Omit<Upload, 'data'> {
+  text: string;
+}
+
+/** The uploaded bytes as they came (PDFs and other binary files). */
+export function readUpload(req: Request, limitBytes: number, limitLabel: string): Promise<Upload> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limitBytes) return Promise.reject(new PayloadTooLargeError(limitLabel));
   return req.is('multipart/form-data') ? readMultipart(req, limitBytes, limitLabel) : readRaw(req, limitBytes, limitLabel);
 }
 
-function readRaw(req: Request, limitBytes: number, limitLabel: string): Promise<UploadedText> {
+/** The upload as UTF-8 text, without a byte-order mark (question files). */
+export async function readUploadText(req: Request, limitBytes: number, limitLabel: string): Promise<UploadedText> {
+  const { data, ...rest } = await readUpload(req, limitBytes, limitLabel);
+  return { ...rest, text: data.toString('utf8').replace(/^\uFEFF/, '') };
+}
+
+function readRaw(req: Request, limitBytes: number, limitLabel: string): Promise<Upload> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -31,12 +42,12 @@ function readRaw(req: Request, limitBytes: number, limitLabel: string): Promise<
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve({ text: decode(Buffer.concat(chunks)), fields: {} }));
+    req.on('end', () => resolve({ data: Buffer.concat(chunks), fields: {} }));
     req.on('error', reject);
   });
 }
 
-function readMultipart(req: Request, limitBytes: number, limitLabel: string): Promise<UploadedText> {
+function readMultipart(req: Request, limitBytes: number, limitLabel: string): Promise<Upload> {
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
@@ -46,7 +57,7 @@ function readMultipart(req: Request, limitBytes: number, limitLabel: string): Pr
       return;
     }
     const fields: Record<string, string> = {};
-    let file: { text: string; filename: string } | undefined;
+    let file: { data: Buffer; filename: string } | undefined;
     let failed = false;
     const fail = (err: Error) => {
       if (failed) return;
@@ -61,7 +72,7 @@ function readMultipart(req: Request, limitBytes: number, limitLabel: string): Pr
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('limit', () => fail(new PayloadTooLargeError(limitLabel)));
       stream.on('end', () => {
-        if (name === 'file') file = { text: decode(Buffer.concat(chunks)), filename: info.filename ?? 'upload' };
+        if (name === 'file') file = { data: Buffer.concat(chunks), filename: info.filename ?? 'upload' };
       });
     });
     parser.on('error', () => fail(new BadRequestError('invalid_upload', 'The multipart body is malformed.')));
@@ -72,8 +83,4 @@ function readMultipart(req: Request, limitBytes: number, limitLabel: string): Pr
     });
     req.pipe(parser);
   });
-}
-
-function decode(buffer: Buffer): string {
-  return buffer.toString('utf8').replace(/^\uFEFF/, '');
 }

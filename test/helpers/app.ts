@@ -1,9 +1,13 @@
 // An app wired like production, on the test database, with a throwaway signing secret.
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import pino from 'pino';
 import request from 'supertest';
 import type { Express, Router } from 'express';
 import { createApp } from '../../src/app';
+import { createCertificatesContext, type CertificatesContext } from '../../src/components/certificates';
 import { createTokenService, type Role, type TokenService } from '../../src/components/accounts';
 import { UserModel } from '../../src/components/accounts/user.model';
 
@@ -14,15 +18,40 @@ export interface TestApp {
   tokens: TokenService;
 }
 
-export function buildTestApp({ ttlSeconds = 3600, extraRouters = [] }: { ttlSeconds?: number; extraRouters?: Router[] } = {}): TestApp {
+export const TEST_PUBLIC_URL = 'http://localhost:3000';
+
+/** Certificate keys and PDFs in a fresh temp folder per app. */
+export function testCertificatesContext(overrides: { verifyRatePerMinute?: number; keysDir?: string } = {}): CertificatesContext {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ate-certs-'));
+  return createCertificatesContext(
+    {
+      dir: path.join(dir, 'pdf'),
+      keysDir: overrides.keysDir ?? path.join(dir, 'keys'),
+      orgCode: '0001',
+      provinceCode: '31',
+      siteCode: '000001',
+      issuerName: { zh: '测试评价中心', en: 'Test Evaluation Centre' },
+      verifyRatePerMinute: overrides.verifyRatePerMinute ?? 10_000,
+    },
+    TEST_PUBLIC_URL,
+    pino({ level: 'silent' }),
+  );
+}
+
+export function buildTestApp({
+  ttlSeconds = 3600,
+  extraRouters = [],
+  certificates = testCertificatesContext(),
+}: { ttlSeconds?: number; extraRouters?: Router[]; certificates?: CertificatesContext } = {}): TestApp & { certificates: CertificatesContext } {
   const tokens = createTokenService(TEST_SECRET, ttlSeconds);
   const app = createApp({
-    config: { publicUrl: 'http://localhost:3000', nodeEnv: 'test' },
+    config: { publicUrl: TEST_PUBLIC_URL, nodeEnv: 'test' },
     logger: pino({ level: process.env.DBG ? 'error' : 'silent' }),
     tokens,
+    certificates,
     extraRouters,
   });
-  return { app, tokens };
+  return { app, tokens, certificates };
 }
 
 let counter = 0;

@@ -2,7 +2,8 @@
 import { Router } from 'express';
 import { NotFoundError } from '../../lib/errors';
 import { parseInput } from '../../lib/validation';
-import { loginSchema, registerSchema, rolesSchema, userIdParamsSchema } from './accounts.schemas';
+import { loginSchema, profileSchema, registerSchema, rolesSchema, userIdParamsSchema } from './accounts.schemas';
+import { updateProfile } from './user.repository';
 import * as accounts from './accounts.service';
 import { requireRole, requireUser } from './auth.middleware';
 import type { TokenService } from './token';
@@ -21,6 +22,11 @@ export function accountsApiRouter(tokens: TokenService): Router {
 
   router.get('/api/me', requireUser, (req, res) => {
     res.json({ user: req.user });
+  });
+
+  router.patch('/api/me', requireUser, async (req, res) => {
+    const changes = parseInput(profileSchema, req.body);
+    res.json({ user: await updateProfile(req.user!.id, changes) });
   });
 
   router.patch('/api/users/:id/roles', requireRole('admin'), async (req, res) => {

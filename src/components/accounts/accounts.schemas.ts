@@ -32,3 +32,15 @@ export const rolesSchema = z.strictObject({
 });
 
 export const userIdParamsSchema = z.strictObject({ id: z.string() });
+
+export const profileSchema = z.strictObject({
+  name: name.optional(),
+  nameZh: name.nullable().optional(),
+  idType: z.string().trim().min(1).max(60).nullable().optional(),
+  idNumber: z
+    .string()
+    .trim()
+    .regex(/^[0-9A-Za-z]{4,30}$/, 'Use 4 to 30 letters and digits.')
+    .nullable()
+    .optional(),
+});

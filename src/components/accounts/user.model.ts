@@ -10,6 +10,9 @@ export interface User {
   nameZh?: string;
   passwordHash: string;
   roles: Role[];
+  /** For certificates: the ID document type, and its number (never returned; printed masked). */
+  idType?: string;
+  idNumber?: string;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -21,6 +24,8 @@ const userSchema = new Schema<User>(
     nameZh: { type: String, trim: true },
     passwordHash: { type: String, required: true, select: false },
     roles: { type: [String], enum: ROLES, default: ['candidate'] },
+    idType: { type: String, trim: true },
+    idNumber: { type: String, trim: true, select: false },
   },
   { timestamps: true },
 );

@@ -9,6 +9,7 @@ export interface PublicUser {
   name: string;
   nameZh?: string;
   roles: Role[];
+  idType?: string;
   createdAt: string;
 }
 
@@ -21,6 +22,7 @@ export function toPublicUser(user: StoredUser): PublicUser {
     name: user.name,
     ...(user.nameZh ? { nameZh: user.nameZh } : {}),
     roles: [...user.roles],
+    ...(user.idType ? { idType: user.idType } : {}),
     createdAt: user.createdAt.toISOString(),
   };
 }
@@ -75,4 +77,26 @@ export async function setRoles(id: string, roles: Role[]): Promise<PublicUser | 
 
 export async function countUsersWithRole(role: Role): Promise<number> {
   return UserModel.countDocuments({ roles: role });
+}
+
+export async function updateProfile(id: string, changes: { name?: string; nameZh?: string | null; idType?: string | null; idNumber?: string | null }): Promise<PublicUser | undefined> {
+  const _id = asObjectId(id);
+  if (!_id) return undefined;
+  const set: Record<string, unknown> = {};
+  const unset: Record<string, 1> = {};
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === undefined) continue;
+    if (value === null || value === '') unset[key] = 1;
+    else set[key] = value;
+  }
+  await UserModel.updateOne({ _id }, { ...(Object.keys(set).length ? { $set: set } : {}), ...(Object.keys(unset).length ? { $unset: unset } : {}) });
+  return findUserById(id);
+}
+
+/** For certificate issuing only: the holder's ID number, which no other read returns. */
+export async function findIdNumber(id: string): Promise<string | undefined> {
+  const _id = asObjectId(id);
+  if (!_id) return undefined;
+  const user = await UserModel.findById(_id).select('+idNumber').lean<{ idNumber?: string }>();
+  return user?.idNumber;
 }

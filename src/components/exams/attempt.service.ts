@@ -33,7 +33,10 @@ const RECENT_ATTEMPTS_AVOIDED = 3;
 export type AttemptHook = (attempt: Attempt) => Promise<void>;
 const gradedHooks: AttemptHook[] = [];
 
-/** Lets other components (certificates) react once an attempt is graded. Called at app build time. */
+/**
+ * Lets other components (certificates) react once an attempt is graded. Hooks handle their own errors:
+ * a failure there must not hide a grade that is already stored.
+ */
 export function onAttemptGraded(hook: AttemptHook): void {
   if (!gradedHooks.includes(hook)) gradedHooks.push(hook);
 }
@@ -410,6 +413,11 @@ export async function sweepExpiredAttempts(now = new Date(), limit = 100): Promi
     }
   }
   return finalized;
+}
+
+/** Graded, passed attempts of certification exams that issue certificates (for certificate repair). */
+export async function passedCertificationAttempts(): Promise<Attempt[]> {
+  return AttemptModel.find({ status: 'graded', 'rules.issueCertificate': true, 'result.passed': true }, { items: 0 }).lean<Attempt[]>();
 }
 
 // ---------------------------------------------------------------- results and review

@@ -1,6 +1,7 @@
 // What other components may use from exams.
 export { examApiRouter } from './exam.routes';
-export { onAttemptGraded, sweepExpiredAttempts, type AttemptView, type ResultView } from './attempt.service';
+export { onAttemptGraded, passedCertificationAttempts, sweepExpiredAttempts, type AttemptView, type ResultView } from './attempt.service';
+export { findExam } from './exam.service';
 export type { Attempt } from './attempt.model';
 export { NATIONAL_FORMATS, apportion, paperDemand } from './national-format';
 export { seedExams, type ExamSeedReport } from './exam-seed.service';

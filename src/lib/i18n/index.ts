@@ -2,6 +2,8 @@
 // Both languages share one key set (a unit test holds them to it).
 import bankEn from './messages/bank.en.json';
 import bankZh from './messages/bank.zh-CN.json';
+import certEn from './messages/cert.en.json';
+import certZh from './messages/cert.zh-CN.json';
 import coreEn from './messages/core.en.json';
 import coreZh from './messages/core.zh-CN.json';
 import examEn from './messages/exam.en.json';
@@ -13,8 +15,8 @@ export const DEFAULT_LOCALE: Locale = 'zh-CN';
 export const LOCALE_COOKIE = 'lang';
 
 const MESSAGES: Record<Locale, Record<string, string>> = {
-  en: { ...coreEn, ...bankEn, ...examEn },
-  'zh-CN': { ...coreZh, ...bankZh, ...examZh },
+  en: { ...coreEn, ...bankEn, ...examEn, ...certEn },
+  'zh-CN': { ...coreZh, ...bankZh, ...examZh, ...certZh },
 };
 
 export function isLocale(value: unknown): value is Locale {

@@ -1,0 +1,128 @@
+// Certificate API: public verification (rate-limited), keys and status list; holder and admin actions.
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import { BadRequestError, ForbiddenError, NotFoundError } from '../../lib/errors';
+import { readUpload } from '../../lib/upload';
+import { parseInput } from '../../lib/validation';
+import { requireRole, requireUser } from '../accounts';
+import { verifyPdf } from './certificate-verify-pdf';
+import { CertificateModel, type Certificate } from './certificate.model';
+import type { CertificatesContext } from './certificates.context';
+import * as certificates from './certificate.service';
+import { buildStatusListCredential, issueCredentialJwt, signJwt } from './credential';
+
+export const MAX_BATCH = 100;
+export const PDF_UPLOAD_LIMIT = 5 * 1024 * 1024;
+
+const numberParams = z.strictObject({ number: z.string().trim().toUpperCase().regex(certificates.NUMBER_PATTERN, 'A 22-character certificate number.') });
+const nameQuery = z.strictObject({ name: z.string().trim().min(1, 'Give the holder name.').max(200) });
+const batchSchema = z.strictObject({
+  items: z
+    .array(z.strictObject({ number: z.string().trim().min(1).max(40), name: z.string().trim().min(1).max(200) }))
+    .min(1)
+    .max(MAX_BATCH),
+});
+const revokeSchema = z.strictObject({ reason: z.string().trim().min(3, 'Say why.').max(1000) });
+const listQuery = z.strictObject({ status: z.enum(['valid', 'expired', 'revoked']).optional(), q: z.string().trim().max(40).optional() });
+
+/** The holder, or an admin; anyone else gets the same 404 as for a missing certificate. */
+function canManage(req: Request, cert: Certificate): boolean {
+  return req.user!.roles.includes('admin') || cert.userId.toHexString() === req.user!.id;
+}
+
+async function ownedCertificate(req: Request): Promise<Certificate> {
+  const { number } = parseInput(numberParams, req.params);
+  const cert = await certificates.findByNumber(number);
+  if (!cert || !canManage(req, cert)) throw new NotFoundError('No such certificate.', 'certificate_not_found');
+  return cert;
+}
+
+export function holderView(cert: Certificate, ctx: CertificatesContext) {
+  return { ...certificates.toVerdict(cert, ctx.keys), pdfUrl: `/api/certificates/${cert.number}/pdf`, credentialUrl: `/api/certificates/${cert.number}/credential` };
+}
+
+/** Mounted before the JSON body parser: verify-pdf takes an uploaded file. */
+export function certificateUploadRouter(ctx: CertificatesContext): Router {
+  const router = Router();
+  router.post('/api/certificates/verify-pdf', ctx.verifyLimiter.middleware, async (req, res) => {
+    const upload = await readUpload(req, PDF_UPLOAD_LIMIT, '5 MB');
+    res.json(await verifyPdf(upload.data, ctx));
+  });
+  return router;
+}
+
+export function certificateApiRouter(ctx: CertificatesContext): Router {
+  const router = Router();
+  const publicUrl = ctx.settings.publicUrl;
+
+  router.get('/api/certificates/keys', (_req, res) => {
+    res.json({ keys: ctx.keys.published() });
+  });
+
+  router.get('/api/certificates/status/:list', async (req, res) => {
+    if (req.params.list !== '1') throw new NotFoundError('No such status list.');
+    const revoked = await CertificateModel.find({ status: 'revoked' }, { statusIndex: 1 }).lean<Array<{ statusIndex: number }>>();
+    const credential = buildStatusListCredential(revoked.map((c) => c.statusIndex), publicUrl, new Date());
+    const { kid, privateKey } = ctx.keys.current();
+    res.set('Cache-Control', 'no-cache').type('application/vc+jwt').send(signJwt(credential, kid, privateKey, 'vc+jwt'));
+  });
+
+  router.post('/api/certificates/verify', ctx.verifyLimiter.middleware, async (req, res) => {
+    const { items } = parseInput(batchSchema, req.body);
+    // A batch costs more than one look-up, so batches cannot bypass the limit.
+    ctx.verifyLimiter.consume(req, Math.ceil(items.length / 10) - 1);
+    const results = [];
+    for (const { number, name } of items) {
+      try {
+        results.push({ found: true, ...(await certificates.verifyByNumberAndName(number, name, ctx.keys)) });
+      } catch (err) {
+        if (!(err instanceof NotFoundError)) throw err;
+        results.push({ number, found: false, error: { code: 'certificate_not_found' } });
+      }
+    }
+    res.json({ results });
+  });
+
+  router.get('/api/certificates', requireRole('admin'), async (req, res) => {
+    const filter = parseInput(listQuery, req.query);
+    const list = await certificates.listAll({ ...(filter.status ? { status: filter.status } : {}), ...(filter.q ? { q: filter.q } : {}) });
+    res.json({ items: list.map((c) => holderView(c, ctx)) });
+  });
+
+  router.get('/api/me/certificates', requireUser, async (req, res) => {
+    res.json({ items: (await certificates.listForHolder(req.user!.id)).map((c) => holderView(c, ctx)) });
+  });
+
+  router.get('/api/certificates/:number', ctx.verifyLimiter.middleware, async (req, res) => {
+    const { number } = parseInput(numberParams, req.params);
+    const { name } = parseInput(nameQuery, req.query);
+    res.json(await certificates.verifyByNumberAndName(number, name, ctx.keys));
+  });
+
+  router.get('/api/certificates/:number/pdf', requireUser, async (req, res) => {
+    const cert = await ownedCertificate(req);
+    res.type('application/pdf').attachment(`${cert.number}.pdf`).send(await ctx.files.ensure(cert));
+  });
+
+  router.get('/api/certificates/:number/credential', requireUser, async (req, res) => {
+    const cert = await ownedCertificate(req);
+    if (cert.status === 'revoked') throw new ForbiddenError('A revoked certificate has no credential to download.');
+    res.json(issueCredentialJwt(cert, ctx.keys, publicUrl));
+  });
+
+  router.get('/api/certificates/:number/audit', requireRole('admin'), async (req, res) => {
+    const { number } = parseInput(numberParams, req.params);
+    res.json({ items: await certificates.auditTrail(number) });
+  });
+
+  router.post('/api/certificates/:number/revoke', requireRole('admin'), async (req, res) => {
+    const { number } = parseInput(numberParams, req.params);
+    const { reason } = parseInput(revokeSchema, req.body);
+    const cert = await certificates.revoke(req.user!, number, reason);
+    res.json(certificates.toVerdict(cert, ctx.keys));
+  });
+
+  return router;
+}
+
+export { BadRequestError };

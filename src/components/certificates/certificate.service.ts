@@ -1,0 +1,270 @@
+// Issuing (exactly once per passed certification attempt), verification, revocation and listing.
+import { Types } from 'mongoose';
+import { ConflictError, NotFoundError, isDuplicateKeyError } from '../../lib/errors';
+import type { Logger } from '../../lib/logger';
+import { findIdNumber, findUserById, type PublicUser } from '../accounts';
+import { passedCertificationAttempts, type Attempt } from '../exams';
+import { canonicalize } from './canonical-json';
+import { CertificateAuditModel, CertificateModel, type Certificate } from './certificate.model';
+import type { CertificateRecord } from './certificate.types';
+import { signText, verifyText, type KeyStore } from './signing-keys';
+
+export interface CertificateSettings {
+  orgCode: string;
+  provinceCode: string;
+  siteCode: string;
+  issuerName: { zh: string; en: string };
+  publicUrl: string;
+}
+
+export const OCCUPATION = { zh: '人工智能训练师', en: 'Artificial Intelligence Trainer', code: '4-04-05-05' } as const;
+export const NO_JOB_TYPE = { zh: '--', en: '--' } as const;
+
+const LEVEL_LABELS: Record<number, { zh: string; en: string }> = {
+  5: { zh: '五级/初级工', en: 'Level 5 (Junior)' },
+  4: { zh: '四级/中级工', en: 'Level 4 (Intermediate)' },
+  3: { zh: '三级/高级工', en: 'Level 3 (Senior)' },
+  2: { zh: '二级/技师', en: 'Level 2 (Technician)' },
+  1: { zh: '一级/高级技师', en: 'Level 1 (Senior Technician)' },
+};
+
+export function maskIdNumber(idNumber: string): string {
+  return idNumber.length <= 4 ? idNumber : `${'*'.repeat(idNumber.length - 4)}${idNumber.slice(-4)}`;
+}
+
+/** S + org(4) + province(2) + site(6) + YY + level(1): the 16 characters before the 6-digit serial. */
+export function numberPrefix(settings: CertificateSettings, issuedAt: Date, level: number): string {
+  return `S${settings.orgCode}${settings.provinceCode}${settings.siteCode}${String(issuedAt.getUTCFullYear()).slice(-2)}${level}`;
+}
+
+/** Name matching for verifiers: case, width and all spacing ignored. */
+export function normalizeName(name: string): string {
+  return name.normalize('NFKC').toLowerCase().replace(/[\s·・.\-_]+/g, '');
+}
+
+function addYears(date: Date, years: number): Date {
+  const out = new Date(date);
+  out.setUTCFullYear(out.getUTCFullYear() + years);
+  return out;
+}
+
+const day = (d: Date) => d.toISOString().slice(0, 10);
+
+export interface IssueContext {
+  keys: KeyStore;
+  settings: CertificateSettings;
+  logger: Logger;
+  /** Written after the record is stored; a missing file is regenerated on download. */
+  onIssued?: (certificate: Certificate) => Promise<void>;
+}
+
+/**
+ * Issues the certificate of a graded, passed certification attempt, once. Safe to call any number of
+ * times and concurrently: the unique attempt index decides, and the serial is re-drawn on collision.
+ */
+export async function issueForAttempt(attempt: Attempt, validityYears: number, ctx: IssueContext): Promise<Certificate | undefined> {
+  if (!attempt.rules.issueCertificate || !attempt.result?.passed) return undefined;
+  const existing = await CertificateModel.findOne({ attemptId: attempt._id }).lean<Certificate>();
+  if (existing) return existing;
+  const user = await findUserById(attempt.userId.toHexString());
+  if (!user) return undefined;
+  const idNumber = await findIdNumber(user.id);
+  const issuedAt = attempt.finishedAt ?? new Date();
+  const expiresAt = addYears(issuedAt, validityYears);
+  const previous = await CertificateModel.findOne({ userId: attempt.userId, examId: attempt.examId, supersededBy: null, status: 'valid' })
+    .sort({ issuedAt: -1 })
+    .lean<Certificate>();
+  const { kid, privateKey } = ctx.keys.current();
+  const prefix = numberPrefix(ctx.settings, issuedAt, attempt.rules.level);
+
+  for (let tries = 0; tries < 20; tries++) {
+    const [serial, statusIndex] = await Promise.all([nextSerial(prefix), nextStatusIndex()]);
+    const number = `${prefix}${String(serial).padStart(6, '0')}`;
+    const record: CertificateRecord = {
+      number,
+      holder: { name: user.name, ...(user.nameZh ? { nameZh: user.nameZh } : {}) },
+      ...(user.idType ? { idType: user.idType } : {}),
+      ...(idNumber ? { idNumberMasked: maskIdNumber(idNumber) } : {}),
+      occupation: { ...OCCUPATION },
+      jobType: { ...NO_JOB_TYPE },
+      level: attempt.rules.level,
+      levelLabel: LEVEL_LABELS[attempt.rules.level]!,
+      exam: { code: attempt.rules.examCode, title: attempt.rules.title },
+      score: attempt.result.percent,
+      passPercent: attempt.rules.passPercent,
+      issuedOn: day(issuedAt),
+      expiresOn: day(expiresAt),
+      issuer: { name: ctx.settings.issuerName, code: `S${ctx.settings.orgCode}` },
+      keyId: kid,
+    };
+    const canonical = canonicalize(record);
+    try {
+      const doc = await CertificateModel.create({
+        number,
+        attemptId: attempt._id,
+        userId: attempt.userId,
+        examId: attempt.examId,
+        record,
+        idNumber: idNumber ?? null,
+        canonical,
+        signature: signText(canonical, privateKey),
+        keyId: kid,
+        issuedAt,
+        expiresAt,
+        status: 'valid',
+        supersedes: previous?.number ?? null,
+        statusIndex,
+      });
+      const issued = doc.toObject() as Certificate;
+      if (previous) await CertificateModel.updateOne({ _id: previous._id }, { $set: { supersededBy: number } });
+      await CertificateAuditModel.create({ action: 'issue', number, by: null, reason: `attempt ${attempt._id.toHexString()}`, at: new Date() });
+      ctx.logger.info({ number, attempt: attempt._id.toHexString() }, 'certificate issued');
+      await ctx.onIssued?.(issued);
+      return issued;
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+      // Another grader issued this attempt's certificate first: that one stands.
+      const winner = await CertificateModel.findOne({ attemptId: attempt._id }).lean<Certificate>();
+      if (winner) return winner;
+      // Otherwise the serial or status index was taken concurrently: draw again.
+    }
+  }
+  throw new ConflictError('certificate_number_exhausted', 'Could not allocate a certificate number; try again.');
+}
+
+async function nextSerial(prefix: string): Promise<number> {
+  const last = await CertificateModel.findOne({ number: { $regex: `^${prefix}` } }, { number: 1 }).sort({ number: -1 }).lean<{ number: string }>();
+  return last ? Number(last.number.slice(-6)) + 1 : 1;
+}
+
+async function nextStatusIndex(): Promise<number> {
+  const last = await CertificateModel.findOne({}, { statusIndex: 1 }).sort({ statusIndex: -1 }).lean<{ statusIndex: number }>();
+  return last ? last.statusIndex + 1 : 0;
+}
+
+// ---------------------------------------------------------------- verification
+
+export type CertificateStatus = 'valid' | 'expired' | 'revoked';
+
+export interface Verdict {
+  number: string;
+  status: CertificateStatus;
+  holder: CertificateRecord['holder'];
+  idType?: string;
+  idNumberMasked?: string;
+  occupation: CertificateRecord['occupation'];
+  jobType: CertificateRecord['jobType'];
+  level: { number: number; label: CertificateRecord['levelLabel'] };
+  exam: CertificateRecord['exam'];
+  score: number;
+  passPercent: number;
+  issuer: CertificateRecord['issuer'];
+  issuedAt: string;
+  expiresAt: string;
+  revokedAt?: string;
+  revocationReason?: string;
+  supersedes?: string;
+  supersededBy?: string;
+  signature: { keyId: string; valid: boolean };
+}
+
+export function statusOf(cert: Pick<Certificate, 'status' | 'expiresAt'>, now = new Date()): CertificateStatus {
+  if (cert.status === 'revoked') return 'revoked';
+  return cert.expiresAt <= now ? 'expired' : 'valid';
+}
+
+/** The stored signature checks out with the published key, and the stored record is what was signed. */
+export function signatureValid(cert: Pick<Certificate, 'canonical' | 'signature' | 'keyId' | 'record'>, keys: KeyStore): boolean {
+  const key = keys.publicKey(cert.keyId);
+  return !!key && canonicalize(cert.record) === cert.canonical && verifyText(cert.canonical, cert.signature, key);
+}
+
+export function toVerdict(cert: Certificate, keys: KeyStore, now = new Date()): Verdict {
+  const r = cert.record;
+  return {
+    number: cert.number,
+    status: statusOf(cert, now),
+    holder: r.holder,
+    ...(r.idType ? { idType: r.idType } : {}),
+    ...(r.idNumberMasked ? { idNumberMasked: r.idNumberMasked } : {}),
+    occupation: r.occupation,
+    jobType: r.jobType,
+    level: { number: r.level, label: r.levelLabel },
+    exam: r.exam,
+    score: r.score,
+    passPercent: r.passPercent,
+    issuer: r.issuer,
+    issuedAt: cert.issuedAt.toISOString(),
+    expiresAt: cert.expiresAt.toISOString(),
+    ...(cert.revokedAt ? { revokedAt: cert.revokedAt.toISOString() } : {}),
+    ...(cert.revocationReason ? { revocationReason: cert.revocationReason } : {}),
+    ...(cert.supersedes ? { supersedes: cert.supersedes } : {}),
+    ...(cert.supersededBy ? { supersededBy: cert.supersededBy } : {}),
+    signature: { keyId: cert.keyId, valid: signatureValid(cert, keys) },
+  };
+}
+
+export const NUMBER_PATTERN = /^[SY]\d{21}$/;
+
+function notFound(): NotFoundError {
+  return new NotFoundError('No certificate matches this number and name.', 'certificate_not_found');
+}
+
+export async function findByNumber(number: string): Promise<Certificate | undefined> {
+  if (!NUMBER_PATTERN.test(number)) return undefined;
+  return (await CertificateModel.findOne({ number }).lean<Certificate>()) ?? undefined;
+}
+
+/** Unknown number and wrong name answer exactly alike, so neither can be probed on its own. */
+export async function verifyByNumberAndName(number: string, name: string, keys: KeyStore, now = new Date()): Promise<Verdict> {
+  const cert = await findByNumber(number.trim().toUpperCase());
+  const wanted = normalizeName(name);
+  const names = cert ? [cert.record.holder.name, cert.record.holder.nameZh].filter((n): n is string => !!n).map(normalizeName) : [];
+  if (!cert || !wanted || !names.includes(wanted)) throw notFound();
+  return toVerdict(cert, keys, now);
+}
+
+/** Whether a certificate with this number exists and its current status, with no personal data (QR landing). */
+export async function publicStatus(number: string, now = new Date()): Promise<CertificateStatus | undefined> {
+  const cert = await findByNumber(number.trim().toUpperCase());
+  return cert ? statusOf(cert, now) : undefined;
+}
+
+// ---------------------------------------------------------------- lifecycle
+
+export async function revoke(actor: PublicUser, number: string, reason: string, now = new Date()): Promise<Certificate> {
+  const cert = await findByNumber(number);
+  if (!cert) throw new NotFoundError('No such certificate.', 'certificate_not_found');
+  if (cert.status === 'revoked') throw new ConflictError('already_revoked', 'This certificate is already revoked.');
+  await CertificateModel.updateOne({ _id: cert._id }, { $set: { status: 'revoked', revokedAt: now, revocationReason: reason } });
+  await CertificateAuditModel.create({ action: 'revoke', number, by: new Types.ObjectId(actor.id), reason, at: now });
+  return { ...cert, status: 'revoked', revokedAt: now, revocationReason: reason };
+}
+
+export async function listForHolder(userId: string): Promise<Certificate[]> {
+  return CertificateModel.find({ userId: new Types.ObjectId(userId) }).sort({ issuedAt: -1 }).lean<Certificate[]>();
+}
+
+export async function listAll(filter: { status?: 'valid' | 'revoked' | 'expired'; q?: string }, now = new Date()): Promise<Certificate[]> {
+  const query: Record<string, unknown> = {};
+  if (filter.status === 'revoked') query.status = 'revoked';
+  if (filter.status === 'valid') Object.assign(query, { status: 'valid', expiresAt: { $gt: now } });
+  if (filter.status === 'expired') Object.assign(query, { status: 'valid', expiresAt: { $lte: now } });
+  if (filter.q) query.number = { $regex: `^${filter.q.replace(/[^0-9A-Z]/gi, '').toUpperCase()}` };
+  return CertificateModel.find(query).sort({ issuedAt: -1 }).limit(500).lean<Certificate[]>();
+}
+
+export async function auditTrail(number: string) {
+  return CertificateAuditModel.find({ number }).sort({ at: 1 }).lean();
+}
+
+/** Issues what a crash between grading and issuing left out (run at start-up). */
+export async function issueMissingCertificates(ctx: IssueContext & { validityYears: (examId: Types.ObjectId) => Promise<number> }): Promise<number> {
+  const issuedFor = new Set((await CertificateModel.find({}, { attemptId: 1 }).lean<Array<{ attemptId: Types.ObjectId }>>()).map((c) => c.attemptId.toHexString()));
+  let issued = 0;
+  for (const attempt of await passedCertificationAttempts()) {
+    if (issuedFor.has(attempt._id.toHexString())) continue;
+    if (await issueForAttempt(attempt, await ctx.validityYears(attempt.examId), ctx)) issued++;
+  }
+  return issued;
+}

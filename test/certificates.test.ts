@@ -1,0 +1,298 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { generateKeyPairSync } from 'node:crypto';
+import { decodeJwt, importJWK, jwtVerify } from 'jose';
+import request from 'supertest';
+import { CertificateAuditModel, CertificateModel } from '../src/components/certificates/certificate.model';
+import { signatureValid } from '../src/components/certificates/certificate.service';
+import { verifyText } from '../src/components/certificates/signing-keys';
+import { AttemptModel } from '../src/components/exams/attempt.model';
+import { loadVersions, questionType } from '../src/components/questions';
+import { seedQuestionBank } from '../src/components/questions/question-seed.service';
+import { buildTestApp, createUser, testCertificatesContext, type TestUser } from './helpers/app';
+import { useTestDatabase } from './helpers/database';
+
+useTestDatabase();
+const certificates = testCertificatesContext({ verifyRatePerMinute: 10_000 });
+const { app } = buildTestApp({ certificates });
+const as = (user: TestUser) => ({ Authorization: `Bearer ${user.token}` });
+let examiner: TestUser;
+let admin: TestUser;
+let examId: string;
+
+const hasPdftotext = spawnSync('pdftotext', ['-v']).status === 0;
+
+beforeAll(async () => {
+  await seedQuestionBank();
+  [examiner, admin] = await Promise.all([createUser(app, ['examiner']), createUser(app, ['admin'])]);
+  // A short certification exam keeps each pass quick; the rules are the real ones.
+  const created = await request(app)
+    .post('/api/exams')
+    .set(as(examiner))
+    .send({
+      code: 'CERT-SHORT-L3',
+      title: { zh: '人工智能训练师三级理论知识认定考试（短）', en: 'AI Trainer Level 3 Theory Certification (short)' },
+      level: 3,
+      mode: 'certification',
+      durationSeconds: 600,
+      passPercent: 60,
+      sections: [{ type: 'truefalse', count: 5, points: 20 }],
+      shares: { 'intelligent-training': 100 },
+      reviewPolicy: 'domains',
+      certificate: { issueOnPass: true, validityYears: 3 },
+    })
+    .expect(201);
+  examId = created.body.exam.id;
+  await request(app).post(`/api/exams/${examId}/publish`).set(as(examiner)).expect(200);
+});
+
+/** Sits the short exam; answers `right` items correctly and the rest wrongly. */
+async function sit(user: TestUser, right: number, submitTimes = 1) {
+  const attempt = (await request(app).post(`/api/exams/${examId}/attempts`).set(as(user)).expect(201)).body.attempt;
+  const stored = (await AttemptModel.findById(attempt.id).lean())!;
+  const contents = await loadVersions(stored.items);
+  for (const [i, item] of stored.items.entries()) {
+    const content = contents.get(`${item.questionId.toHexString()}:${item.version}`)!;
+    const key = questionType(content.type).key(content) as boolean;
+    await request(app).put(`/api/attempts/${attempt.id}/answers/${item.itemId}`).set(as(user)).send({ response: i < right ? key : !key }).expect(200);
+  }
+  const results = await Promise.all(Array.from({ length: submitTimes }, () => request(app).post(`/api/attempts/${attempt.id}/submit`).set(as(user)).expect(200)));
+  return { attemptId: attempt.id as string, result: results[0]!.body.result };
+}
+
+async function holder(fields: Record<string, string>, idNumber?: string) {
+  const user = await createUser(app, ['candidate'], fields);
+  if (idNumber) await request(app).patch('/api/me').set(as(user)).send({ idType: '居民身份证', idNumber }).expect(200);
+  return user;
+}
+
+describe('issuing', () => {
+  it('when a candidate passes (with concurrent submits), then exactly one certificate is issued in the national number shape', async () => {
+    const user = await holder({ name: 'Zhang Yu', nameZh: '张予' }, '110101199003071234');
+    const { attemptId, result } = await sit(user, 4, 3);
+    expect(result.passed).toBe(true);
+    const issued = await CertificateModel.find({ attemptId }).lean();
+    expect(issued).toHaveLength(1);
+    const cert = issued[0]!;
+    expect(cert.number).toMatch(new RegExp(`^S000131000001${String(new Date().getUTCFullYear()).slice(-2)}3\\d{6}$`));
+    expect(cert.number).toHaveLength(22);
+    expect(cert.record).toMatchObject({ holder: { name: 'Zhang Yu', nameZh: '张予' }, idNumberMasked: '**************1234', levelLabel: { zh: '三级/高级工' } });
+    expect(JSON.stringify(cert.record)).not.toContain('110101199003071234');
+    expect(await CertificateAuditModel.countDocuments({ number: cert.number, action: 'issue' })).toBe(1);
+    expect(fs.existsSync(certificates.files.pathFor(cert.number))).toBe(true);
+  });
+
+  it('when a candidate fails, then no certificate is issued', async () => {
+    const user = await holder({ name: 'Fail Case' });
+    const { attemptId, result } = await sit(user, 2);
+    expect(result.passed).toBe(false);
+    expect(await CertificateModel.countDocuments({ attemptId })).toBe(0);
+  });
+
+  it('when the same candidate passes again, then a new certificate supersedes the earlier one and both stay verifiable', async () => {
+    const user = await holder({ name: 'Li Lei', nameZh: '李雷' });
+    await sit(user, 5);
+    await sit(user, 4);
+    const certs = await CertificateModel.find({ userId: user.id }).sort({ issuedAt: 1, number: 1 }).lean();
+    expect(certs).toHaveLength(2);
+    expect(certs[1]!.supersedes).toBe(certs[0]!.number);
+    expect(certs[0]!.supersededBy).toBe(certs[1]!.number);
+    for (const cert of certs) {
+      const res = await request(app).get(`/api/certificates/${cert.number}`).query({ name: '李雷' }).expect(200);
+      expect(res.body.status).toBe('valid');
+    }
+  });
+});
+
+describe('the PDF', () => {
+  it('when the holder downloads it, then it parses and its text carries the number and the Chinese names', async () => {
+    for (const fields of [{ name: 'Zhang Yu', nameZh: '张予' }, { name: 'Akerbek Zaparov', nameZh: '阿克尔别克·扎帕罗夫' }]) {
+      const user = await holder(fields);
+      await sit(user, 5);
+      const cert = (await CertificateModel.findOne({ userId: user.id }).lean())!;
+      const pdf = await request(app).get(`/api/certificates/${cert.number}/pdf`).set(as(user)).buffer(true).parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      }).expect(200);
+      const body = pdf.body as Buffer;
+      expect(body.subarray(0, 5).toString()).toBe('%PDF-');
+      expect(body.length).toBeLessThan(300 * 1024);
+      if (!hasPdftotext) {
+        console.warn('pdftotext (poppler-utils) is not installed: PDF text not checked');
+        continue;
+      }
+      const file = `${certificates.files.pathFor(cert.number)}.check.pdf`;
+      fs.writeFileSync(file, body);
+      const text = spawnSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).stdout.replace(/\s+/g, '');
+      expect(text).toContain(cert.number);
+      expect(text).toContain(fields.nameZh.replace(/\s+/g, ''));
+      expect(text).toContain('职业技能等级证书');
+    }
+  });
+
+  it('when the file is deleted, then downloading regenerates the same bytes', async () => {
+    const user = await holder({ name: 'Regen', nameZh: '重生' });
+    await sit(user, 5);
+    const cert = (await CertificateModel.findOne({ userId: user.id }).lean())!;
+    const first = fs.readFileSync(certificates.files.pathFor(cert.number));
+    fs.rmSync(certificates.files.pathFor(cert.number));
+    const again = await certificates.files.ensure(cert);
+    expect(Buffer.compare(first, again)).toBe(0);
+  });
+
+  it("when someone else asks for a holder's PDF or credential, then 404", async () => {
+    const owner = await holder({ name: 'Owner' });
+    await sit(owner, 5);
+    const cert = (await CertificateModel.findOne({ userId: owner.id }).lean())!;
+    const stranger = await createUser(app);
+    await request(app).get(`/api/certificates/${cert.number}/pdf`).set(as(stranger)).expect(404);
+    await request(app).get(`/api/certificates/${cert.number}/credential`).set(as(stranger)).expect(404);
+    await request(app).get(`/api/certificates/${cert.number}/pdf`).set(as(admin)).expect(200);
+  });
+
+  it('when an uploaded PDF is genuine, then verify-pdf says valid and not tampered; one altered byte in the record makes it tampered', async () => {
+    const user = await holder({ name: 'Wang Fang', nameZh: '王芳' });
+    await sit(user, 5);
+    const cert = (await CertificateModel.findOne({ userId: user.id }).lean())!;
+    const genuine = fs.readFileSync(certificates.files.pathFor(cert.number));
+    const ok = await request(app).post('/api/certificates/verify-pdf').set('Content-Type', 'application/pdf').send(genuine).expect(200);
+    expect(ok.body).toMatchObject({ number: cert.number, status: 'valid', tampered: false, checks: { signatureValid: true, recordMatches: true, fileMatches: true } });
+
+    // Change one character inside the embedded base64 record.
+    const marker = genuine.indexOf(Buffer.from(Buffer.from(cert.canonical).toString('base64').slice(40, 60)));
+    expect(marker).toBeGreaterThan(0);
+    const altered = Buffer.from(genuine);
+    altered[marker + 5] = altered[marker + 5] === 0x41 ? 0x42 : 0x41;
+    // The altered character sits in the exam part of the record (keys are sorted), so the number still resolves.
+    const bad = await request(app).post('/api/certificates/verify-pdf').set('Content-Type', 'application/pdf').send(altered).expect(200);
+    expect(bad.body).toMatchObject({ number: cert.number, tampered: true, checks: { signatureValid: false, recordMatches: false } });
+
+    const junk = await request(app).post('/api/certificates/verify-pdf').set('Content-Type', 'application/pdf').send(Buffer.from('%PDF-1.4 not really')).expect(400);
+    expect(junk.body.error.code).toBe('not_a_certificate');
+  });
+});
+
+describe('verification for employers', () => {
+  let number: string;
+  beforeAll(async () => {
+    const user = await holder({ name: 'Zhao  Min', nameZh: '赵敏' });
+    await sit(user, 5);
+    number = (await CertificateModel.findOne({ userId: user.id }).lean())!.number;
+  });
+
+  it('when number and name match (ignoring case and spacing), then 200 valid with the signature checked', async () => {
+    for (const name of ['赵敏', 'zhao min', 'ZHAOMIN', ' Zhao Min ']) {
+      const res = await request(app).get(`/api/certificates/${number}`).query({ name }).expect(200);
+      expect(res.body).toMatchObject({ number, status: 'valid', occupation: { zh: '人工智能训练师' }, signature: { valid: true } });
+      expect(res.body.idNumber).toBeUndefined();
+    }
+  });
+
+  it('when the number is unknown or the name wrong, then the same 404 certificate_not_found', async () => {
+    const wrongName = await request(app).get(`/api/certificates/${number}`).query({ name: 'Somebody Else' }).expect(404);
+    const unknown = await request(app).get('/api/certificates/S000131000001269999999').query({ name: '赵敏' }).expect(404);
+    expect(wrongName.body).toEqual(unknown.body);
+    expect(wrongName.body.error.code).toBe('certificate_not_found');
+  });
+
+  it('when an employer checks a batch, then each pair gets its own verdict; more than 100 pairs is 400', async () => {
+    const res = await request(app)
+      .post('/api/certificates/verify')
+      .send({ items: [{ number, name: '赵敏' }, { number, name: 'nobody' }, { number: 'x', name: 'y' }] })
+      .expect(200);
+    expect(res.body.results.map((r: { found: boolean; status?: string }) => [r.found, r.status])).toEqual([[true, 'valid'], [false, undefined], [false, undefined]]);
+    await request(app).post('/api/certificates/verify').send({ items: Array.from({ length: 101 }, () => ({ number, name: 'x' })) }).expect(400);
+  });
+
+  it('when the certificate has expired, then it says expired', async () => {
+    await CertificateModel.updateOne({ number }, { $set: { expiresAt: new Date(Date.now() - 1000) } });
+    const res = await request(app).get(`/api/certificates/${number}`).query({ name: '赵敏' }).expect(200);
+    expect(res.body.status).toBe('expired');
+    await CertificateModel.updateOne({ number }, { $set: { expiresAt: new Date(Date.now() + 86_400_000 * 365) } });
+  });
+
+  it('when an admin revokes it, then verification says revoked, when and why, the audit records it, and the status list bit flips', async () => {
+    const user = await holder({ name: 'Revoke Me' });
+    await sit(user, 5);
+    const cert = (await CertificateModel.findOne({ userId: user.id }).lean())!;
+    const bitSet = async () => {
+      const jwt = (await request(app).get('/api/certificates/status/1').expect(200)).text;
+      const list = decodeJwt(jwt) as { credentialSubject: { encodedList: string } };
+      const bytes = gunzipSync(Buffer.from(list.credentialSubject.encodedList.slice(1), 'base64url'));
+      return (bytes[cert.statusIndex >> 3]! & (0x80 >> (cert.statusIndex & 7))) !== 0;
+    };
+    expect(await bitSet()).toBe(false);
+    const candidate = await createUser(app);
+    await request(app).post(`/api/certificates/${cert.number}/revoke`).set(as(candidate)).send({ reason: 'no' }).expect(403);
+    await request(app).post(`/api/certificates/${cert.number}/revoke`).set(as(admin)).send({ reason: 'Exam misconduct found on review' }).expect(200);
+    const res = await request(app).get(`/api/certificates/${cert.number}`).query({ name: 'revoke me' }).expect(200);
+    expect(res.body).toMatchObject({ status: 'revoked', revocationReason: 'Exam misconduct found on review', revokedAt: expect.any(String) });
+    expect(await CertificateAuditModel.countDocuments({ number: cert.number, action: 'revoke', by: admin.id })).toBe(1);
+    expect(await bitSet()).toBe(true);
+    await request(app).post(`/api/certificates/${cert.number}/revoke`).set(as(admin)).send({ reason: 'again' }).expect(409);
+  });
+
+  it('when a client sends too many requests, then 429 with Retry-After', async () => {
+    const limited = buildTestApp({ certificates: testCertificatesContext({ verifyRatePerMinute: 3 }) }).app;
+    for (let i = 0; i < 3; i++) await request(limited).get(`/api/certificates/${number}`).query({ name: '赵敏' }).expect(200);
+    const res = await request(limited).get(`/api/certificates/${number}`).query({ name: '赵敏' }).expect(429);
+    expect(res.body.error.code).toBe('too_many_requests');
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+  });
+});
+
+describe('signatures and keys', () => {
+  it('when checked with the published key the signature verifies; with another key it fails', async () => {
+    const user = await holder({ name: 'Key Check' });
+    await sit(user, 5);
+    const cert = (await CertificateModel.findOne({ userId: user.id }).lean())!;
+    const { keys } = (await request(app).get('/api/certificates/keys').expect(200)).body;
+    const published = keys.find((k: { kid: string }) => k.kid === cert.keyId);
+    const { createPublicKey } = await import('node:crypto');
+    expect(verifyText(cert.canonical, cert.signature, createPublicKey({ key: published.jwk, format: 'jwk' }))).toBe(true);
+    const other = generateKeyPairSync('ed25519').publicKey;
+    expect(verifyText(cert.canonical, cert.signature, other)).toBe(false);
+  });
+
+  it('when keys rotate, then certificates signed before still verify and new ones use the new key', async () => {
+    const before = await holder({ name: 'Before Rotation' });
+    await sit(before, 5);
+    const old = (await CertificateModel.findOne({ userId: before.id }).lean())!;
+    const rotated = certificates.keys.rotate();
+    const after = await holder({ name: 'After Rotation' });
+    await sit(after, 5);
+    const fresh = (await CertificateModel.findOne({ userId: after.id }).lean())!;
+    expect(fresh.keyId).toBe(rotated.kid);
+    expect(old.keyId).not.toBe(rotated.kid);
+    expect(signatureValid(old, certificates.keys)).toBe(true);
+    const res = await request(app).get(`/api/certificates/${old.number}`).query({ name: 'before rotation' }).expect(200);
+    expect(res.body.signature).toEqual({ keyId: old.keyId, valid: true });
+    const { keys } = (await request(app).get('/api/certificates/keys').expect(200)).body;
+    expect(keys.find((k: { kid: string }) => k.kid === old.keyId).validUntil).not.toBeNull();
+  });
+});
+
+describe('the Open Badges credential', () => {
+  it("when the holder downloads it, then an independent JOSE library verifies the proof with the published key", async () => {
+    const user = await holder({ name: 'Badge Holder', nameZh: '徽章' });
+    await sit(user, 5);
+    const cert = (await CertificateModel.findOne({ userId: user.id }).lean())!;
+    const res = await request(app).get(`/api/certificates/${cert.number}/credential`).set(as(user)).expect(200);
+    const header = JSON.parse(Buffer.from(res.body.jwt.split('.')[0], 'base64url').toString());
+    const { keys } = (await request(app).get('/api/certificates/keys').expect(200)).body;
+    const jwk = keys.find((k: { kid: string }) => k.kid === header.kid).jwk;
+    const { payload, protectedHeader } = await jwtVerify(res.body.jwt, await importJWK(jwk, 'EdDSA'));
+    expect(protectedHeader).toMatchObject({ alg: 'EdDSA', typ: 'vc+jwt' });
+    expect(payload).toMatchObject({
+      type: ['VerifiableCredential', 'OpenBadgeCredential'],
+      credentialSubject: { achievement: { achievementType: 'Certification' }, result: [{ value: expect.any(String) }] },
+      credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: 'revocation', statusListIndex: String(cert.statusIndex) },
+      validFrom: cert.issuedAt.toISOString(),
+      validUntil: cert.expiresAt.toISOString(),
+    });
+    const otherKey = generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' });
+    await expect(jwtVerify(res.body.jwt, await importJWK({ ...otherKey, kty: 'OKP', alg: 'EdDSA' }, 'EdDSA'))).rejects.toThrow();
+  });
+});
