@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { generateKeyPairSync } from 'node:crypto';
 import { decodeJwt, importJWK, jwtVerify } from 'jose';
@@ -271,6 +273,30 @@ describe('signatures and keys', () => {
     expect(res.body.signature).toEqual({ keyId: old.keyId, valid: true });
     const { keys } = (await request(app).get('/api/certificates/keys').expect(200)).body;
     expect(keys.find((k: { kid: string }) => k.kid === old.keyId).validUntil).not.toBeNull();
+  });
+});
+
+describe('the offline verifier (npm run verify-cert)', () => {
+  it('when given a genuine PDF and the published keys, then it exits 0 saying VALID; an altered copy exits 1', async () => {
+    const user = await holder({ name: 'Offline Check', nameZh: '离线' });
+    await sit(user, 5);
+    const cert = (await CertificateModel.findOne({ userId: user.id }).lean())!;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'verify-cli-'));
+    const keysFile = `${dir}/keys.json`;
+    fs.writeFileSync(keysFile, (await request(app).get('/api/certificates/keys').expect(200)).text);
+    const genuine = certificates.files.pathFor(cert.number);
+    const cli = (file: string) => spawnSync(process.execPath, ['dist/cli/verify-cert.js', file, '--key', keysFile], { encoding: 'utf8' });
+    const ok = cli(genuine);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toContain(cert.number);
+    expect(ok.stdout).toContain('VALID');
+    const bytes = fs.readFileSync(genuine);
+    const at = bytes.indexOf(Buffer.from(Buffer.from(cert.canonical).toString('base64').slice(40, 60))) + 5;
+    bytes[at] = bytes[at] === 0x41 ? 0x42 : 0x41;
+    fs.writeFileSync(`${dir}/altered.pdf`, bytes);
+    const bad = cli(`${dir}/altered.pdf`);
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toContain('INVALID');
   });
 });
 
