@@ -2,7 +2,7 @@
 // duplicates are reported and skipped, and a failed write removes what it wrote.
 import { randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
-import { AppError } from '../../lib/errors';
+import { AppError, ConflictError } from '../../lib/errors';
 import { issuesToDetails } from '../../lib/validation';
 import type { PublicUser } from '../accounts';
 import { FORMATS } from './formats';
@@ -94,14 +94,24 @@ export async function importQuestions(actor: PublicUser, formatName: QuestionFor
   }
   if (codeErrors.length) throw new ImportInvalidError(codeErrors);
 
-  const codes = await assignCodes(fresh);
   const author = new Types.ObjectId(actor.id);
-  const batchId = `import:${randomUUID()}`;
-  await repo.insertQuestions(
-    fresh.map((c, i) => ({ _id: new Types.ObjectId(), code: codes[i]!, content: c.content, status: 'draft', author })),
-    batchId,
-  );
-  return { created: fresh.length, duplicates, warnings, codes };
+  // A concurrent import or create can take an allocated code first; the insert then fails whole
+  // (and cleans up after itself), and the batch is retried with freshly allocated codes.
+  for (let attempt = 0; ; attempt++) {
+    const codes = await assignCodes(fresh);
+    try {
+      await repo.insertQuestions(
+        fresh.map((c, i) => ({ _id: new Types.ObjectId(), code: codes[i]!, content: c.content, status: 'draft', author })),
+        `import:${randomUUID()}`,
+      );
+      return { created: fresh.length, duplicates, warnings, codes };
+    } catch (err) {
+      if (!repo.isDuplicateKeyError(err)) throw err;
+      if (attempt >= 3 || fresh.every((c) => c.input.code)) {
+        throw new ConflictError('import_conflict', 'Another change took some of these codes at the same moment; nothing was imported. Try again.');
+      }
+    }
+  }
 }
 
 async function assignCodes(candidates: Candidate[]): Promise<string[]> {

@@ -95,21 +95,24 @@ export async function allocateCodes(prefix: string, count: number): Promise<stri
 export async function createQuestion(actor: PublicUser, body: unknown): Promise<QuestionView> {
   const { input, content } = validateQuestion(body, { forApproval: false });
   await rejectDuplicates(content);
-  let code = input.code;
-  if (code) {
-    if ((await repo.codeExists([code])).length) throw new ConflictError('code_taken', `Code ${code} is already used.`);
-    await noteUsedCodes([code]);
-  } else {
-    [code] = await allocateCodes(DOMAIN_PREFIX[content.domain], 1);
+  if (input.code) {
+    if ((await repo.codeExists([input.code])).length) throw new ConflictError('code_taken', `Code ${input.code} is already used.`);
+    await noteUsedCodes([input.code]);
   }
-  const _id = new Types.ObjectId();
-  try {
-    await repo.insertQuestions([{ _id, code: code!, content, status: 'draft', author: userId(actor) }], `create:${_id.toHexString()}`);
-  } catch (err) {
-    if (repo.isDuplicateKeyError(err)) throw new ConflictError('code_taken', `Code ${code} is already used.`);
-    throw err;
+  // Allocated codes can collide when two examiners create at once (the counter is not atomic on
+  // FerretDB); the unique index catches it and a fresh code is drawn.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const code = input.code ?? (await allocateCodes(DOMAIN_PREFIX[content.domain], 1))[0]!;
+    const _id = new Types.ObjectId();
+    try {
+      await repo.insertQuestions([{ _id, code, content, status: 'draft', author: userId(actor) }], `create:${_id.toHexString()}`);
+      return toView((await repo.findById(_id.toHexString()))!);
+    } catch (err) {
+      if (!repo.isDuplicateKeyError(err)) throw err;
+      if (input.code) throw new ConflictError('code_taken', `Code ${input.code} is already used.`);
+    }
   }
-  return toView((await repo.findById(_id.toHexString()))!);
+  throw new ConflictError('code_allocation_failed', 'Could not allocate a question code; try again.');
 }
 
 export async function getQuestion(id: string): Promise<QuestionView> {
