@@ -20,6 +20,17 @@ export interface PaperFormat {
 const LEVEL_3_SHARES = { ethics: 5, foundations: 10, 'business-analysis': 20, 'intelligent-training': 30, 'system-design': 30, 'training-guidance': 5 };
 const LEVEL_4_SHARES = { ethics: 5, foundations: 15, 'data-processing': 20, 'data-labeling': 40, 'system-ops': 20 };
 
+const LEVEL_4_FORMAT: PaperFormat = {
+  level: 4,
+  durationSeconds: 90 * 60,
+  passPercent: 60,
+  sections: [
+    { type: 'truefalse', count: 50, points: 0.5 },
+    { type: 'single', count: 150, points: 0.5 },
+  ],
+  shares: LEVEL_4_SHARES,
+};
+
 export const NATIONAL_FORMATS: Record<3 | 4 | 5, PaperFormat> = {
   3: {
     level: 3,
@@ -32,27 +43,9 @@ export const NATIONAL_FORMATS: Record<3 | 4 | 5, PaperFormat> = {
     ],
     shares: LEVEL_3_SHARES,
   },
-  4: {
-    level: 4,
-    durationSeconds: 90 * 60,
-    passPercent: 60,
-    sections: [
-      { type: 'truefalse', count: 50, points: 0.5 },
-      { type: 'single', count: 150, points: 0.5 },
-    ],
-    shares: LEVEL_4_SHARES,
-  },
+  4: LEVEL_4_FORMAT,
   // Level 5 uses the level-4 job functions and paper shape.
-  5: {
-    level: 5,
-    durationSeconds: 90 * 60,
-    passPercent: 60,
-    sections: [
-      { type: 'truefalse', count: 50, points: 0.5 },
-      { type: 'single', count: 150, points: 0.5 },
-    ],
-    shares: LEVEL_4_SHARES,
-  },
+  5: { ...LEVEL_4_FORMAT, level: 5 },
 };
 
 /**
