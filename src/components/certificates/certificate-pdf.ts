@@ -258,7 +258,8 @@ function fieldsOf(record: CertificateRecord): Field[] {
     { zh: '工种', en: 'Job type', value: record.jobType.zh || '--', valueEn: record.jobType.en !== record.jobType.zh ? record.jobType.en : undefined },
     { zh: '职业技能等级', en: 'Level', value: `${record.levelLabel.zh} · ${levelEnglish(record)}`, emphasis: true },
     { zh: '考核项目', en: 'Examination', value: record.exam.title.zh, valueEn: `${record.exam.title.en} (${record.exam.code})` },
-    { zh: '考核成绩', en: 'Score', value: `${record.score}`, valueEn: `合格线 Pass mark ${record.passPercent}%` },
+    // The record's score is the attempt's percentage (certificate.service), so it reads against the pass mark.
+    { zh: '考核成绩', en: 'Score', value: `${record.score}%`, valueEn: `合格线 Pass mark ${record.passPercent}%` },
   );
   return fields;
 }
