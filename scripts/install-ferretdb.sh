@@ -16,7 +16,10 @@ target="$bin_dir/ferretdb"
 if [ -n "${MONGODB_URI:-}" ]; then
   echo "install-ferretdb: MONGODB_URI is set; building the embedded database anyway for tests and fallback."
 fi
-if [ -x "$target" ] && "$target" --version 2>/dev/null | grep -q "version: $VERSION"; then
+# Output captured first: piping into `grep -q`/`head` can end the writer with SIGPIPE, which pipefail
+# would turn into a failed install.
+installed=$("$target" --version 2>/dev/null || true)
+if [ -x "$target" ] && [[ "$installed" == *"version: $VERSION"* ]]; then
   echo "install-ferretdb: FerretDB $VERSION already in tools/bin"
   exit 0
 fi
@@ -44,4 +47,6 @@ echo "$VERSION" > "$work/build/version/version.txt"
 mkdir -p "$bin_dir"
 (cd "$work" && CGO_ENABLED=0 go build -trimpath -buildvcs=false -o "$target.tmp" ./cmd/ferretdb)
 mv "$target.tmp" "$target"
-"$target" --version | head -1
+built=$("$target" --version)
+echo "install-ferretdb: built ${built%%$'\n'*}"
+

@@ -1,5 +1,6 @@
 // Builds the Express app from its dependencies. No listening, no connecting, no environment reads.
 import path from 'node:path';
+import compression from 'compression';
 import cookieParser from 'cookie-parser';
 import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
@@ -7,7 +8,7 @@ import type { Config } from './config';
 import { pingDatabase } from './db/database';
 import { accountsApiRouter, accountsPagesRouter, authenticate, type TokenService } from './components/accounts';
 import { certificateApiRouter, certificatePagesRouter, certificateUploadRouter, installCertificateIssuer, type CertificatesContext } from './components/certificates';
-import { examApiRouter } from './components/exams';
+import { examApiRouter, examPagesRouter } from './components/exams';
 import { questionApiRouter, questionImportRouter, questionPagesRouter } from './components/questions';
 import { localeMiddleware, renderErrorPage, webPagesRouter } from './components/web';
 import { errorHandler, JSON_BODY_LIMIT, notFound, requestContext, requireJsonBody } from './lib/http';
@@ -36,6 +37,8 @@ export function createApp({ config, logger, tokens, certificates, extraRouters =
 
   app.use(requestContext(logger));
   app.use(helmet());
+  // A 190-item paper page is ~400 KB of HTML; compressed it is a fraction of that on a slow line.
+  app.use(compression());
   app.use('/assets', express.static(path.join(VIEWS_DIR, 'assets'), { maxAge: '1h', index: false }));
 
   app.get('/healthz', async (_req, res) => {
@@ -66,6 +69,7 @@ export function createApp({ config, logger, tokens, certificates, extraRouters =
   app.use(accountsPagesRouter(tokens, secureCookies));
   app.use(questionPagesRouter());
   app.use(certificatePagesRouter(certificates));
+  app.use(examPagesRouter());
   app.use(webPagesRouter());
   for (const router of extraRouters) app.use(router);
 

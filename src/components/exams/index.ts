@@ -1,5 +1,6 @@
 // What other components may use from exams.
 export { examApiRouter } from './exam.routes';
+export { examPagesRouter } from './exam.pages';
 export { onAttemptGraded, passedCertificationAttempts, sweepExpiredAttempts, type AttemptView, type ResultView } from './attempt.service';
 export { findExam } from './exam.service';
 export type { Attempt } from './attempt.model';
