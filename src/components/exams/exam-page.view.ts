@@ -4,7 +4,7 @@ import { translate, type Locale } from '../../lib/i18n';
 import type { ExamView } from './exam.service';
 
 /** The exam pages' stylesheet and script (the layout adds them to <head>; the script is deferred). */
-export const EXAM_CSS = ['/assets/exam.css'];
+export const EXAM_CSS = ['/assets/question.css', '/assets/exam.css'];
 export const EXAM_JS = ['/assets/exam.js'];
 
 export type PaperLanguage = 'zh' | 'en';

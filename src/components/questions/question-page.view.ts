@@ -8,7 +8,7 @@ import { DOMAINS, LEVELS, QUESTION_TYPES, type Language, type LocalizedText, typ
 import { OPTION_LETTERS } from './question-form';
 
 /** The bank pages' own stylesheet (the layout links it when a page passes extraCss). */
-export const BANK_CSS = ['/assets/bank.css'];
+export const BANK_CSS = ['/assets/question.css', '/assets/bank.css'];
 export const LEVELS_DESC = [...LEVELS].sort((a, b) => b - a);
 export const DIFFICULTIES = [1, 2, 3, 4, 5] as const;
 
