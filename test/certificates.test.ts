@@ -322,3 +322,23 @@ describe('the Open Badges credential', () => {
     await expect(jwtVerify(res.body.jwt, await importJWK({ ...otherKey, kty: 'OKP', alg: 'EdDSA' }, 'EdDSA'))).rejects.toThrow();
   });
 });
+
+describe('verification pages', () => {
+  it('when an employer follows the QR link, then only valid / not valid shows until the holder name is given', async () => {
+    const user = await holder({ name: 'Page Check', nameZh: '页面' });
+    await sit(user, 5);
+    const cert = (await CertificateModel.findOne({ userId: user.id }).lean())!;
+    const landing = await request(app).get(`/verify/${cert.number}`).set('Accept-Language', 'en').expect(200);
+    expect(landing.text).toContain('Valid');
+    expect(landing.text).not.toContain('页面');
+    expect(landing.text).not.toContain('Page Check');
+    const details = await request(app).post(`/verify/${cert.number}`).type('form').send({ name: 'page check' }).set('Accept-Language', 'en').expect(200);
+    expect(details.text).toContain('页面 · Page Check');
+    expect(details.text).toContain('valid Ed25519 signature');
+    await request(app).post('/admin/certificates/' + cert.number + '/revoke').set('Cookie', `ate_session=${admin.token}`).type('form').send({ reason: 'Testing revocation' }).expect(303);
+    const revoked = await request(app).get(`/verify/${cert.number}`).set('Accept-Language', 'en').expect(200);
+    expect(revoked.text).toContain('Not valid');
+    expect(revoked.text).not.toContain('Testing revocation');
+    await request(app).get('/verify/S000131000001269999998').expect(404);
+  });
+});

@@ -66,16 +66,18 @@ export function certificatePagesRouter(ctx: CertificatesContext): Router {
     }
   });
 
-  // The QR target: only whether the number is valid, until the visitor gives the holder's name.
+  // The QR target: only valid or not valid, until the visitor gives the holder's name (then the
+  // details say expired or revoked, when and why).
   router.get('/verify/:number', limited, async (req, res) => {
     const number = String(req.params.number).trim().toUpperCase();
     const status = await certificates.publicStatus(number);
+    const shown = status === 'valid' ? 'valid' : 'invalid';
     res.status(status ? 200 : 404).render('pages/certificates/verify-number', {
       title: translate(req.locale, 'cert.verify.title'),
       number,
       known: !!status,
-      statusLabel: status ? translate(req.locale, `cert.status.${status}`) : undefined,
-      status,
+      statusLabel: translate(req.locale, `cert.status.${shown}`),
+      status: shown,
     });
   });
 
