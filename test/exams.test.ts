@@ -227,6 +227,18 @@ describe('attempt lifecycle', () => {
     await request(app).put(`/api/attempts/${attempt.id}/answers/q1`).set(as(candidate)).send({ response: true }).expect(409);
   });
 
+  it('when the page submits at zero with time_up, then the result says the deadline ended it; an early time_up is an ordinary submit', async () => {
+    const [early, onTime] = await Promise.all([createUser(app), createUser(app)]);
+    const a = (await start(early, 'QUICK-L5').expect(201)).body.attempt;
+    const first = await request(app).post(`/api/attempts/${a.id}/submit`).set(as(early)).send({ reason: 'time_up' }).expect(200);
+    expect(first.body.result.finalizedBy).toBe('submitted');
+    const b = (await start(onTime, 'QUICK-L5').expect(201)).body.attempt;
+    await expireDeadline(b.id, 1);
+    const second = await request(app).post(`/api/attempts/${b.id}/submit`).set(as(onTime)).send({ reason: 'time_up' }).expect(200);
+    expect(second.body.result.finalizedBy).toBe('deadline');
+    await request(app).post(`/api/attempts/${b.id}/submit`).set(as(onTime)).send({ reason: 'bored' }).expect(400);
+  });
+
   it("when a candidate touches another candidate's attempt, then 404 every time", async () => {
     const [owner, other] = await Promise.all([createUser(app), createUser(app)]);
     const attempt = (await start(owner, 'QUICK-L5').expect(201)).body.attempt;

@@ -233,7 +233,11 @@ async function submit(auto) {
     return status('offline');
   }
   try {
-    const res = await fetch(api + '/submit', { method: 'POST', credentials: 'same-origin', headers: { Accept: 'application/json' } });
+    const res = await fetch(api + '/submit', {
+      method: 'POST', credentials: 'same-origin',
+      headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+      body: JSON.stringify(auto ? { reason: 'time_up' } : {}),
+    });
     if (res.ok || res.status == 409) return close();
     throw new Error(res.status);
   } catch (e) {

@@ -320,10 +320,12 @@ export async function saveAnswer(user: PublicUser, attemptId: string, itemId: st
 
 // ---------------------------------------------------------------- finishing
 
-export async function submitAttempt(user: PublicUser, attemptId: string, options: { now?: Date; lang?: 'zh' | 'en' } = {}): Promise<ResultView> {
+export async function submitAttempt(user: PublicUser, attemptId: string, options: { now?: Date; lang?: 'zh' | 'en'; timeUp?: boolean } = {}): Promise<ResultView> {
   const now = options.now ?? new Date();
   const attempt = await loadOwn(user, attemptId);
-  const graded = attempt.status === 'graded' ? attempt : await finalize(attempt, pastGrace(attempt, now) ? 'deadline' : 'submitted', now);
+  // A client's "time is up" counts only when the server agrees (3 s allow for the page's clock offset).
+  const timeUp = pastGrace(attempt, now) || (options.timeUp === true && now.getTime() >= attempt.deadline.getTime() - 3_000);
+  const graded = attempt.status === 'graded' ? attempt : await finalize(attempt, timeUp ? 'deadline' : 'submitted', now);
   const contents = await loadVersions(graded.items);
   return resultView(graded, await loadResponses(graded._id), contents, languageOf(user, options.lang));
 }

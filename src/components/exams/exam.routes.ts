@@ -10,6 +10,8 @@ import { createExam, findExam, grantExtension, listExams, publishExam, toExamVie
 const idParams = z.strictObject({ id: z.string() });
 const answerParams = z.strictObject({ id: z.string(), itemId: z.string().regex(/^q\d{1,4}$/, 'An item id such as q17.') });
 const langQuery = z.object({ lang: z.enum(['zh', 'en']).optional() });
+/** The page's timer says `time_up` when it submits at zero, so the result reads "time ran out". */
+const submitSchema = z.strictObject({ reason: z.enum(['time_up']).optional() });
 
 const examiner = requireRole('examiner', 'admin');
 
@@ -62,7 +64,8 @@ export function examApiRouter(): Router {
     res.json(await saveAnswer(req.user!, id, itemId, req.body));
   });
   router.post('/api/attempts/:id/submit', requireUser, async (req, res) => {
-    res.json({ result: await submitAttempt(req.user!, parseInput(idParams, req.params).id, { lang: paperLanguage(req) }) });
+    const { reason } = parseInput(submitSchema, req.body ?? {});
+    res.json({ result: await submitAttempt(req.user!, parseInput(idParams, req.params).id, { lang: paperLanguage(req), timeUp: reason === 'time_up' }) });
   });
 
   return router;
