@@ -1,7 +1,7 @@
 // Certificate API: public verification (rate-limited), keys and status list; holder and admin actions.
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { BadRequestError, ForbiddenError, NotFoundError } from '../../lib/errors';
+import { ForbiddenError, NotFoundError } from '../../lib/errors';
 import { readUpload } from '../../lib/upload';
 import { parseInput } from '../../lib/validation';
 import { requireRole, requireUser } from '../accounts';
@@ -125,4 +125,3 @@ export function certificateApiRouter(ctx: CertificatesContext): Router {
   return router;
 }
 
-export { BadRequestError };

@@ -1,6 +1,6 @@
 // Business rules of the bank: validation, codes, versions, the review workflow (four-eyes), deletion.
 import { Types } from 'mongoose';
-import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError, type ErrorDetail } from '../../lib/errors';
+import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors';
 import { parseInput } from '../../lib/validation';
 import type { PublicUser } from '../accounts';
 import { checkContent, questionContentSchema, toContent, type ListQuery, type QuestionInput, type QuestionStatus } from './question.schemas';
@@ -221,4 +221,3 @@ export async function bankOverview() {
   return repo.overviewCounts();
 }
 
-export type { ErrorDetail };
