@@ -105,6 +105,8 @@ describeInBrowser('exam page in Chromium (skipped when /usr/bin/chromium is miss
     await context.setOffline(true);
     await page.keyboard.press('1');
     await page.waitForSelector('#exam-save[data-state="offline"]');
+    // The page-wide state can flip on the browser's offline event before the item's save has failed.
+    await page.waitForSelector('#item-q3 [data-state="offline"]');
     expect(await page.textContent('#item-q3 [data-state]')).toBe('待提交');
     const journal = JSON.parse((await page.evaluate(`localStorage.getItem('ate-journal:${attemptId}')`)) as string);
     expect(journal.q3).toMatchObject({ r: true, f: false });
@@ -114,7 +116,7 @@ describeInBrowser('exam page in Chromium (skipped when /usr/bin/chromium is miss
     await context.setOffline(false);
     expect(await savedResponse(attemptId, 'q3', 15_000)).toBe(true);
     await page.waitForSelector('#exam-save[data-state="saved"]');
-    expect(await page.evaluate(`localStorage.getItem('ate-journal:${attemptId}')`)).toBeNull();
+    await page.waitForFunction(`localStorage.getItem('ate-journal:${attemptId}') === null`, undefined, { timeout: 10_000 });
 
     // Submit through the confirmation dialog, which lists the 17 unanswered questions.
     await page.click('#exam-submit');
