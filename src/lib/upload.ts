@@ -47,17 +47,33 @@ function readRaw(req: Request, limitBytes: number, limitLabel: string): Promise<
   });
 }
 
-function readMultipart(req: Request, limitBytes: number, limitLabel: string): Promise<Upload> {
+export interface MultipartForm {
+  /** Every field, repeated names kept in order. */
+  fields: Map<string, string[]>;
+  /** The part named "file", when the form allows one. */
+  file?: { data: Buffer; filename: string };
+}
+
+/**
+ * Reads a multipart/form-data body with busboy: fields (and at most one file, when `allowFile`), with the
+ * whole body bounded by `limitBytes` so an oversized request is refused with 413 while it streams.
+ */
+export function readMultipartForm(
+  req: Request,
+  { limitBytes, limitLabel, maxFields, allowFile }: { limitBytes: number; limitLabel: string; maxFields: number; allowFile: boolean },
+): Promise<MultipartForm> {
+  if (Number(req.headers['content-length'] ?? 0) > limitBytes) return Promise.reject(new PayloadTooLargeError(limitLabel));
+  const malformed = () => new BadRequestError(allowFile ? 'invalid_upload' : 'invalid_form', 'The multipart body is malformed.');
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
-      parser = busboy({ headers: req.headers, limits: { files: 1, fileSize: limitBytes, fields: 20, fieldSize: 10_000 } });
+      parser = busboy({ headers: req.headers, limits: { files: allowFile ? 1 : 0, fileSize: limitBytes, fields: maxFields, fieldSize: 10_000, parts: maxFields + 1 } });
     } catch {
-      reject(new BadRequestError('invalid_upload', 'The multipart body is malformed.'));
+      reject(malformed());
       return;
     }
-    const fields: Record<string, string> = {};
-    let file: { data: Buffer; filename: string } | undefined;
+    const form: MultipartForm = { fields: new Map() };
+    let size = 0;
     let failed = false;
     const fail = (err: Error) => {
       if (failed) return;
@@ -66,21 +82,32 @@ function readMultipart(req: Request, limitBytes: number, limitLabel: string): Pr
       req.resume();
       reject(err);
     };
-    parser.on('field', (name, value) => (fields[name] = value));
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limitBytes) fail(new PayloadTooLargeError(limitLabel));
+    });
+    parser.on('field', (name, value) => form.fields.set(name, [...(form.fields.get(name) ?? []), value]));
+    parser.on('fieldsLimit', () => fail(new PayloadTooLargeError('the field limit')));
     parser.on('file', (name, stream, info) => {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('limit', () => fail(new PayloadTooLargeError(limitLabel)));
       stream.on('end', () => {
-        if (name === 'file') file = { data: Buffer.concat(chunks), filename: info.filename ?? 'upload' };
+        if (name === 'file') form.file = { data: Buffer.concat(chunks), filename: info.filename ?? 'upload' };
       });
     });
-    parser.on('error', () => fail(new BadRequestError('invalid_upload', 'The multipart body is malformed.')));
+    parser.on('error', () => fail(malformed()));
     parser.on('close', () => {
-      if (failed) return;
-      if (!file) return reject(new BadRequestError('invalid_upload', 'Attach the file in a form field named "file".'));
-      resolve({ ...file, fields });
+      if (!failed) resolve(form);
     });
     req.pipe(parser);
   });
+}
+
+async function readMultipart(req: Request, limitBytes: number, limitLabel: string): Promise<Upload> {
+  // The multipart framing adds a little to the file itself.
+  const form = await readMultipartForm(req, { limitBytes: limitBytes + 64 * 1024, limitLabel, maxFields: 20, allowFile: true });
+  if (!form.file) throw new BadRequestError('invalid_upload', 'Attach the file in a form field named "file".');
+  const fields = Object.fromEntries([...form.fields].map(([name, values]) => [name, values.at(-1) ?? '']));
+  return { ...form.file, fields };
 }

@@ -1,8 +1,7 @@
 // The paper as one HTML form (the no-JavaScript path). A 190-item paper has more fields than the app's
 // url-encoded parser allows (100), so the form is sent as multipart/form-data and read here.
-import busboy from 'busboy';
 import type { Request } from 'express';
-import { BadRequestError, PayloadTooLargeError } from '../../lib/errors';
+import { readMultipartForm } from '../../lib/upload';
 import type { AttemptItemView, AttemptView } from './attempt.service';
 import { isAnswered } from './attempt-page.view';
 
@@ -20,37 +19,7 @@ export function readPaperForm(req: Request): Promise<FormFields> {
     }
     return Promise.resolve(fields);
   }
-  if (Number(req.headers['content-length'] ?? 0) > FORM_LIMIT_BYTES) return Promise.reject(new PayloadTooLargeError('512 KB'));
-  return new Promise((resolve, reject) => {
-    let parser: busboy.Busboy;
-    try {
-      parser = busboy({ headers: req.headers, limits: { files: 0, fields: MAX_FIELDS, fieldSize: 4000, parts: MAX_FIELDS } });
-    } catch {
-      reject(new BadRequestError('invalid_form', 'The form body is malformed.'));
-      return;
-    }
-    const fields: FormFields = new Map();
-    let size = 0;
-    let failed = false;
-    const fail = (err: Error) => {
-      if (failed) return;
-      failed = true;
-      req.unpipe(parser);
-      req.resume();
-      reject(err);
-    };
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > FORM_LIMIT_BYTES) fail(new PayloadTooLargeError('512 KB'));
-    });
-    parser.on('field', (name, value) => fields.set(name, [...(fields.get(name) ?? []), value]));
-    parser.on('fieldsLimit', () => fail(new PayloadTooLargeError('the field limit')));
-    parser.on('error', () => fail(new BadRequestError('invalid_form', 'The form body is malformed.')));
-    parser.on('close', () => {
-      if (!failed) resolve(fields);
-    });
-    req.pipe(parser);
-  });
+  return readMultipartForm(req, { limitBytes: FORM_LIMIT_BYTES, limitLabel: '512 KB', maxFields: MAX_FIELDS, allowFile: false }).then((form) => form.fields);
 }
 
 /** What the form says for one item, in the API's response shape (null when nothing is chosen). */
