@@ -6,7 +6,7 @@ import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
 import type { Config } from './config';
 import { pingDatabase } from './db/database';
-import { accountsApiRouter, accountsPagesRouter, authenticate, type TokenService } from './components/accounts';
+import { accountsApiRouter, accountsPagesRouter, authenticate, userAdminPagesRouter, type TokenService } from './components/accounts';
 import { certificateApiRouter, certificatePagesRouter, certificateUploadRouter, installCertificateIssuer, type CertificatesContext } from './components/certificates';
 import { examApiRouter, examPagesRouter } from './components/exams';
 import { questionApiRouter, questionImportRouter, questionPagesRouter } from './components/questions';
@@ -69,6 +69,7 @@ export function createApp({ config, logger, tokens, certificates, extraRouters =
   app.use(accountsPagesRouter(tokens, secureCookies));
   app.use(questionPagesRouter());
   app.use(certificatePagesRouter(certificates));
+  app.use(userAdminPagesRouter());
   app.use(examPagesRouter());
   app.use(webPagesRouter());
   for (const router of extraRouters) app.use(router);

@@ -7,3 +7,5 @@ export { createTokenService, type TokenService } from './token';
 export { ROLES, type Role } from './user.model';
 export type { PublicUser } from './user.repository';
 export { findUserById, findIdNumber } from './user.repository';
+export { userAdminPagesRouter } from './users.pages';
+export { findUserByEmail } from './user.repository';

@@ -1,5 +1,5 @@
 // The only code that touches the User model. Returns plain objects; the hash only when asked.
-import { Types } from 'mongoose';
+import { Types, type QueryFilter } from 'mongoose';
 import { isDuplicateKeyError, ConflictError } from '../../lib/errors';
 import { UserModel, type Role, type User } from './user.model';
 
@@ -99,4 +99,34 @@ export async function findIdNumber(id: string): Promise<string | undefined> {
   if (!_id) return undefined;
   const user = await UserModel.findById(_id).select('+idNumber').lean<{ idNumber?: string }>();
   return user?.idNumber;
+}
+
+export interface UserListQuery {
+  /** A literal, case-insensitive fragment of the email, name or Chinese name. */
+  q?: string | undefined;
+  role?: Role | undefined;
+  page: number;
+  pageSize: number;
+}
+
+/** The administrators' list: newest accounts first, one page at a time, with the total that match. */
+export async function listUsers(query: UserListQuery): Promise<{ items: PublicUser[]; total: number }> {
+  // Built from validated values only. The fragment is escaped, so "a.b" or "(x" match themselves.
+  const filter: Record<string, unknown> = {};
+  if (query.role) filter.roles = query.role;
+  const needle = query.q?.trim();
+  if (needle) {
+    const pattern = { $regex: needle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), $options: 'i' };
+    filter.$or = [{ email: pattern }, { name: pattern }, { nameZh: pattern }];
+  }
+  const typed = filter as QueryFilter<User>;
+  const [items, total] = await Promise.all([
+    UserModel.find(typed)
+      .sort({ createdAt: -1, _id: -1 })
+      .skip((query.page - 1) * query.pageSize)
+      .limit(query.pageSize)
+      .lean<StoredUser[]>(),
+    UserModel.countDocuments(typed),
+  ]);
+  return { items: items.map(toPublicUser), total };
 }
