@@ -8,7 +8,7 @@ import type { Config } from './config';
 import { pingDatabase } from './db/database';
 import { accountsApiRouter, accountsPagesRouter, authenticate, userAdminPagesRouter, type TokenService } from './components/accounts';
 import { certificateApiRouter, certificatePagesRouter, certificateUploadRouter, installCertificateIssuer, type CertificatesContext } from './components/certificates';
-import { examApiRouter, examPagesRouter } from './components/exams';
+import { examAdminPagesRouter, examApiRouter, examPagesRouter } from './components/exams';
 import { questionApiRouter, questionImportRouter, questionPagesRouter } from './components/questions';
 import { localeMiddleware, renderErrorPage, webPagesRouter } from './components/web';
 import { errorHandler, JSON_BODY_LIMIT, notFound, requestContext, requireJsonBody } from './lib/http';
@@ -67,6 +67,8 @@ export function createApp({ config, logger, tokens, certificates, extraRouters =
   app.use(examApiRouter());
   app.use(certificateApiRouter(certificates));
   app.use(accountsPagesRouter(tokens, secureCookies));
+  // Blueprint pages live under /bank/exams, so they go before the bank's own /bank routes.
+  app.use(examAdminPagesRouter());
   app.use(questionPagesRouter());
   app.use(certificatePagesRouter(certificates));
   app.use(userAdminPagesRouter());

@@ -4,7 +4,7 @@ import { ConflictError, NotFoundError, isDuplicateKeyError } from '../../lib/err
 import { parseInput } from '../../lib/validation';
 import type { PublicUser } from '../accounts';
 import { poolSize, type Domain } from '../questions';
-import { ExamModel, TimeExtensionModel, type Exam, type ExamSection } from './exam.model';
+import { ExamModel, TimeExtensionModel, type Exam, type ExamSection, type TimeExtension } from './exam.model';
 import { createExamSchema, extensionSchema, updateExamSchema, type ExamInput } from './exam.schemas';
 import { apportion } from './national-format';
 
@@ -168,4 +168,25 @@ export async function grantExtension(actor: PublicUser, examId: string, body: un
 export async function extraSecondsFor(examId: Types.ObjectId, userId: Types.ObjectId): Promise<number> {
   const found = await TimeExtensionModel.findOne({ examId, userId }).lean();
   return found?.extraSeconds ?? 0;
+}
+
+export interface ExtensionView {
+  userId: string;
+  extraSeconds: number;
+  reason: string | null;
+  grantedBy: string;
+  updatedAt: string | null;
+}
+
+/** The extra time granted on one exam, most recent first. */
+export async function listExtensions(examId: string): Promise<ExtensionView[]> {
+  const exam = await findExam(examId);
+  const found = await TimeExtensionModel.find({ examId: exam._id }).sort({ updatedAt: -1 }).lean<Array<TimeExtension & { updatedAt?: Date }>>();
+  return found.map((e) => ({
+    userId: e.userId.toHexString(),
+    extraSeconds: e.extraSeconds,
+    reason: e.reason ?? null,
+    grantedBy: e.grantedBy.toHexString(),
+    updatedAt: e.updatedAt?.toISOString() ?? null,
+  }));
 }

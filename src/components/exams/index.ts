@@ -7,3 +7,4 @@ export type { Attempt } from './attempt.model';
 export { NATIONAL_FORMATS, apportion, paperDemand } from './national-format';
 export { seedExams, type ExamSeedReport } from './exam-seed.service';
 export { startAttemptSweeper, type AttemptSweeper } from './attempt-sweeper';
+export { examAdminPagesRouter } from './exam-admin.pages';
