@@ -11,6 +11,7 @@ import type { ExamMode } from './exam.model';
 import { createExamSchema } from './exam.schemas';
 import type { ExamView } from './exam.service';
 import { NATIONAL_FORMATS } from './national-format';
+import { groupFormErrors, type FormErrors } from '../../lib/form-errors';
 
 /** Rows the form offers; an exam made through the API with more sections (up to 10) shows them all. */
 export const SECTION_ROWS = 4;
@@ -309,20 +310,10 @@ function messageFor(locale: Locale, field: string | undefined, detail: ErrorDeta
   return detail.message;
 }
 
-export interface FormErrors {
-  fields: Record<string, string>;
-  general: string[];
-}
+export type { FormErrors };
 
 export function formErrors(locale: Locale, details: readonly ErrorDetail[], slots: number[]): FormErrors {
-  const out: FormErrors = { fields: {}, general: [] };
-  for (const detail of details) {
-    const field = fieldForPath(detail.path ?? '', slots);
-    const message = messageFor(locale, field, detail);
-    if (!field) out.general.push(detail.path ? `${detail.path}: ${message}` : message);
-    else if (!out.fields[field]?.includes(message)) out.fields[field] = out.fields[field] ? `${out.fields[field]} ${message}` : message;
-  }
-  return out;
+  return groupFormErrors(details, (path) => fieldForPath(path, slots), (detail, field) => messageFor(locale, field, detail));
 }
 
 /** What the page shows before the script recalculates them as the examiner types. */

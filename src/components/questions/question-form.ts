@@ -6,6 +6,7 @@ import { translate, type Locale } from '../../lib/i18n';
 import { validateQuestion } from './question.service';
 import type { LocalizedText, QuestionContent } from './question.types';
 import { MAX_OPTIONS } from './types/choice-options';
+import { groupFormErrors, type FormErrors } from '../../lib/form-errors';
 
 export const OPTION_SLOTS = MAX_OPTIONS;
 export const OPTION_LETTERS = 'ABCDEF';
@@ -250,22 +251,10 @@ export function translateDetail(locale: Locale, detail: ErrorDetail): string {
   return detail.message;
 }
 
-export interface FormErrors {
-  /** Form field -> message, shown next to the field. */
-  fields: Record<string, string>;
-  /** Problems with no field on the form. */
-  general: string[];
-}
+export type { FormErrors };
 
 export function formErrors(locale: Locale, details: readonly ErrorDetail[], slots: number[]): FormErrors {
-  const out: FormErrors = { fields: {}, general: [] };
-  for (const detail of details) {
-    const message = translateDetail(locale, detail);
-    const field = fieldForPath(detail.path ?? '', slots);
-    if (!field) out.general.push(detail.path ? `${detail.path}: ${message}` : message);
-    else out.fields[field] = out.fields[field] ? `${out.fields[field]} ${message}` : message;
-  }
-  return out;
+  return groupFormErrors(details, (path) => fieldForPath(path, slots), (detail) => translateDetail(locale, detail));
 }
 
 // ---- every problem at once ----------------------------------------------------------------------
