@@ -1,8 +1,9 @@
 import request from 'supertest';
 import { QuestionModel, QuestionVersionModel } from '../src/components/questions/question.model';
-import { buildTestApp, createUser, type TestUser } from './helpers/app';
+import { session, bearer, buildTestApp, createUser, type TestUser } from './helpers/app';
 import { useTestDatabase } from './helpers/database';
 import { sampleQuestion } from './helpers/questions';
+import { decodeHtml } from './helpers/html';
 
 useTestDatabase();
 const { app } = buildTestApp();
@@ -19,20 +20,7 @@ beforeAll(async () => {
   ]);
 });
 
-const cookie = (user: TestUser) => ({ Cookie: `ate_session=${user.token}` });
-const bearer = (user: TestUser) => ({ Authorization: `Bearer ${user.token}` });
 
-/** Handlebars escapes = and & in attributes; compare against the text a browser would see. */
-function decode(html: string): string {
-  return html
-    .replace(/&#x3D;/g, '=')
-    .replace(/&#x27;/g, "'")
-    .replace(/&#x60;/g, '`')
-    .replace(/&quot;/g, '"')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
-}
 
 async function apiCreate(body: object, user = author): Promise<{ id: string; code: string }> {
   const res = await request(app).post('/api/questions').set(bearer(user)).send(body).expect(201);
@@ -78,7 +66,7 @@ function editorForm(fields: Record<string, string | string[]> = {}): string {
 
 describe('access', () => {
   it('when a candidate opens the bank, then 403 and no bank content', async () => {
-    const res = await request(app).get('/bank').set(cookie(candidate)).expect(403);
+    const res = await request(app).get('/bank').set(session(candidate)).expect(403);
     expect(res.text).toContain('您无权查看此页面。');
     expect(res.text).not.toContain('bank-nav');
   });
@@ -103,8 +91,8 @@ describe('overview', () => {
     await apiTransition(b.id, 'in_review', author);
     await apiTransition(b.id, 'approved', reviewer);
 
-    const res = await request(app).get('/bank').set(cookie(reviewer)).expect(200);
-    const html = decode(res.text);
+    const res = await request(app).get('/bank').set(session(reviewer)).expect(200);
+    const html = decodeHtml(res.text);
     const cell = /<a class="cell" href="\/bank\?domain=training-guidance&level=2">(.*?)<\/a>/.exec(html)?.[1];
     expect(cell).toContain('<span class="n n-approved" title="已通过">1</span>');
     expect(cell).toContain('<span class="n n-in_review" title="待审核">1</span>');
@@ -116,19 +104,19 @@ describe('overview', () => {
   it('when filters are given, then only matching questions are listed and export links carry the filters', async () => {
     const kept = await apiCreate(sampleQuestion({ domain: 'system-design', levels: [3], tags: ['hci-flow'] }));
     const other = await apiCreate(sampleQuestion({ domain: 'system-design', levels: [3], tags: ['monitoring'] }));
-    const res = await request(app).get('/bank?domain=system-design&tag=hci-flow&lang=en').set(cookie(author)).expect(200);
-    const html = decode(res.text);
+    const res = await request(app).get('/bank?domain=system-design&tag=hci-flow&lang=en').set(session(author)).expect(200);
+    const html = decodeHtml(res.text);
     expect(html).toContain(`href="/bank/questions/${kept.id}">${kept.code}</a>`);
     expect(html).not.toContain(other.code);
     expect(html).toContain('1 matching questions');
     expect(html).toContain('href="/api/questions/export?format=gift&domain=system-design&tag=hci-flow"');
     expect(html).toContain('href="/api/questions/export?format=csv&domain=system-design&tag=hci-flow"');
-    const exported = await request(app).get('/api/questions/export?format=json&domain=system-design&tag=hci-flow').set(cookie(author)).expect(200);
+    const exported = await request(app).get('/api/questions/export?format=json&domain=system-design&tag=hci-flow').set(session(author)).expect(200);
     expect(JSON.parse(exported.text).map((q: { code: string }) => q.code)).toEqual([kept.code]);
   });
 
   it('when a filter value is invalid, then 400 with the message and no list', async () => {
-    const res = await request(app).get('/bank?tag=Not%20A%20Key&lang=en').set(cookie(author)).expect(400);
+    const res = await request(app).get('/bank?tag=Not%20A%20Key&lang=en').set(session(author)).expect(400);
     expect(res.text).toContain('Use lower-case words joined by hyphens');
     expect(res.text).not.toContain('class="questions"');
   });
@@ -137,7 +125,7 @@ describe('overview', () => {
 describe('editor', () => {
   it('when the form is posted, then the question is stored as the form said and the browser goes to its page', async () => {
     const body = editorForm({ opt1Correct: '', tags: 'overfitting，bias-variance' });
-    const res = await request(app).post('/bank/questions').set(cookie(author)).type('form').send(body).expect(303);
+    const res = await request(app).post('/bank/questions').set(session(author)).type('form').send(body).expect(303);
     const location = String(res.headers.location);
     const id = /^\/bank\/questions\/([0-9a-f]{24})$/.exec(location)?.[1];
     expect(id).toBeDefined();
@@ -157,7 +145,7 @@ describe('editor', () => {
       ['d', 'Drop the validation set', false],
     ]);
     expect(stored?.author?.toHexString()).toBe(author.id);
-    const page = await request(app).get(location).set(cookie(author)).expect(200);
+    const page = await request(app).get(location).set(session(author)).expect(200);
     expect(page.text).toContain(stored!.code);
   });
 
@@ -174,8 +162,8 @@ describe('editor', () => {
       opt4En: 'Add L2 regularisation',
       knowledgePoint: 'Not Kebab',
     });
-    const res = await request(app).post('/bank/questions').set(cookie(author)).type('form').send(body).expect(400);
-    const html = decode(res.text);
+    const res = await request(app).post('/bank/questions').set(session(author)).type('form').send(body).expect(400);
+    const html = decodeHtml(res.text);
     expect(html).toContain('<p class="field-error" id="f-stem-error">请至少填写一种语言。</p>');
     expect(html).toContain('<p class="field-error" id="f-options-error">单选题必须恰好有一个正确选项（当前 2 个）。</p>');
     expect(html).toContain('<p class="field-error" id="f-opt4En-error">与另一选项内容相同。</p>');
@@ -188,7 +176,7 @@ describe('editor', () => {
   it('when Preview is pressed without JavaScript, then the editor comes back with the preview filled and nothing is stored', async () => {
     const before = await QuestionModel.countDocuments();
     const body = editorForm({ action: 'preview', stemEn: 'Which **metric** fits?' });
-    const res = await request(app).post('/bank/questions').set(cookie(author)).type('form').send(body).expect(200);
+    const res = await request(app).post('/bank/questions').set(session(author)).type('form').send(body).expect(200);
     expect(res.text).toContain('<p>Which <strong>metric</strong> fits?</p>');
     expect(res.text).toContain('<span class="qp-letter">D.</span><span class="qp-text">Drop the validation set</span>');
     expect(await QuestionModel.countDocuments()).toBe(before);
@@ -199,7 +187,7 @@ describe('live preview', () => {
   it('when fields are posted as JSON, then both languages come back rendered, with HTML in stems escaped', async () => {
     const res = await request(app)
       .post('/bank/preview')
-      .set(cookie(author))
+      .set(session(author))
       .send({
         type: 'multiple',
         stemZh: '<script>alert(1)</script> 哪些是**正则化**方法？',
@@ -219,15 +207,15 @@ describe('live preview', () => {
   });
 
   it('when the type is true/false or fill, then the candidate sees 对/错 · True/False or an input box', async () => {
-    const tf = await request(app).post('/bank/preview').set(cookie(author)).send({ type: 'truefalse', stemZh: '陈述', stemEn: 'Statement' }).expect(200);
+    const tf = await request(app).post('/bank/preview').set(session(author)).send({ type: 'truefalse', stemZh: '陈述', stemEn: 'Statement' }).expect(200);
     expect(tf.body.zh).toMatch(/>对<\/span>[\s\S]*>错<\/span>/);
     expect(tf.body.en).toMatch(/>True<\/span>[\s\S]*>False<\/span>/);
-    const fill = await request(app).post('/bank/preview').set(cookie(author)).send({ type: 'fill', stemEn: 'Name it' }).expect(200);
+    const fill = await request(app).post('/bank/preview').set(session(author)).send({ type: 'fill', stemEn: 'Name it' }).expect(200);
     expect(fill.body.en).toContain('<input type="text"');
   });
 
   it('when a candidate calls it, then 403', async () => {
-    await request(app).post('/bank/preview').set(cookie(candidate)).send({ type: 'single' }).expect(403);
+    await request(app).post('/bank/preview').set(session(candidate)).send({ type: 'single' }).expect(403);
   });
 });
 
@@ -235,21 +223,21 @@ describe('question page and workflow', () => {
   it('when the author approves their own version, then the page shows the four-eyes error with 403 and the status stays', async () => {
     const q = await apiCreate(sampleQuestion());
     await apiTransition(q.id, 'in_review', author);
-    const res = await request(app).post(`/bank/questions/${q.id}/transition`).set(cookie(author)).type('form').send({ to: 'approved', comment: '' }).expect(403);
+    const res = await request(app).post(`/bank/questions/${q.id}/transition`).set(session(author)).type('form').send({ to: 'approved', comment: '' }).expect(403);
     expect(res.text).toContain('此版本须由另一位考评员审核通过：版本作者不能审核自己的版本（四眼原则）。');
     expect(res.text).toContain(q.code);
     expect((await QuestionModel.findById(q.id).lean())?.status).toBe('in_review');
 
-    const queue = await request(app).get('/bank/review').set(cookie(reviewer)).expect(200);
+    const queue = await request(app).get('/bank/review').set(session(reviewer)).expect(200);
     expect(queue.text).toContain(q.code);
-    const ok = await request(app).post(`/bank/questions/${q.id}/transition`).set(cookie(reviewer)).type('form').send({ to: 'approved', from: 'review' }).expect(303);
+    const ok = await request(app).post(`/bank/questions/${q.id}/transition`).set(session(reviewer)).type('form').send({ to: 'approved', from: 'review' }).expect(303);
     expect(ok.headers.location).toBe('/bank/review');
     expect((await QuestionModel.findById(q.id).lean())?.status).toBe('approved');
   });
 
   it('when a move is not allowed, then invalid_transition is shown with 409', async () => {
     const q = await apiCreate(sampleQuestion());
-    const res = await request(app).post(`/bank/questions/${q.id}/transition?lang=en`).set(cookie(reviewer)).type('form').send({ to: 'approved' }).expect(409);
+    const res = await request(app).post(`/bank/questions/${q.id}/transition?lang=en`).set(session(reviewer)).type('form').send({ to: 'approved' }).expect(409);
     expect(res.text).toContain("This status change is not allowed from the question&#x27;s current status.");
   });
 
@@ -259,7 +247,7 @@ describe('question page and workflow', () => {
     await apiTransition(q.id, 'in_review', author);
     await apiTransition(q.id, 'approved', reviewer);
 
-    const edit = await request(app).get(`/bank/questions/${q.id}/edit`).set(cookie(author)).expect(200);
+    const edit = await request(app).get(`/bank/questions/${q.id}/edit`).set(session(author)).expect(200);
     const revision = /name="revision" value="(\d+)"/.exec(edit.text)?.[1];
     expect(revision).toBeDefined();
     const form = editorForm({
@@ -276,11 +264,11 @@ describe('question page and workflow', () => {
       opt2Id: 'c',
       opt3Id: 'd',
     });
-    await request(app).post(`/bank/questions/${q.id}`).set(cookie(author)).type('form').send(form).expect(303);
+    await request(app).post(`/bank/questions/${q.id}`).set(session(author)).type('form').send(form).expect(303);
     const stored = await QuestionModel.findById(q.id).lean();
     expect(stored).toMatchObject({ version: 2, status: 'draft', pool: { version: 1 } });
 
-    const page = decode((await request(app).get(`/bank/questions/${q.id}?lang=en`).set(cookie(reviewer)).expect(200)).text);
+    const page = decodeHtml((await request(app).get(`/bank/questions/${q.id}?lang=en`).set(session(reviewer)).expect(200)).text);
     const history = page.slice(page.indexOf('id="history-title"'));
     const v2 = history.slice(0, history.indexOf('Version 1<'));
     const rows = [...v2.matchAll(/<th scope="row"><code>([^<]+)<\/code><\/th>/g)].map((m) => m[1]);
@@ -292,15 +280,15 @@ describe('question page and workflow', () => {
     expect(await QuestionVersionModel.countDocuments({ questionId: q.id })).toBe(2);
 
     // The same stale revision again: someone else's edit wins, this one is refused.
-    const stale = await request(app).post(`/bank/questions/${q.id}?lang=en`).set(cookie(author)).type('form').send(form).expect(409);
+    const stale = await request(app).post(`/bank/questions/${q.id}?lang=en`).set(session(author)).type('form').send(form).expect(409);
     expect(stale.text).toContain('Someone changed this question while you were editing it.');
   });
 
   it('when a draft is deleted through the confirmation page, then it is gone', async () => {
     const q = await apiCreate(sampleQuestion());
-    const confirm = await request(app).get(`/bank/questions/${q.id}/delete`).set(cookie(author)).expect(200);
+    const confirm = await request(app).get(`/bank/questions/${q.id}/delete`).set(session(author)).expect(200);
     expect(confirm.text).toContain(`action="/bank/questions/${q.id}/delete"`);
-    await request(app).post(`/bank/questions/${q.id}/delete`).set(cookie(author)).expect(303);
+    await request(app).post(`/bank/questions/${q.id}/delete`).set(session(author)).expect(303);
     expect(await QuestionModel.countDocuments({ _id: q.id })).toBe(0);
   });
 });
@@ -313,7 +301,7 @@ describe('import page', () => {
     const gift = `${validGift('a')}\n::IT-0992:: Which loss suits binary classification? { =Cross-entropy ~MSE ~Hinge\n~MAE\n\n::IT-0993:: Broken again } {=a ~b ~c ~d}\n`;
     const res = await request(app)
       .post('/bank/import')
-      .set(cookie(author))
+      .set(session(author))
       .field('format', 'gift')
       .field('domain', 'intelligent-training')
       .field('level3', '3')
@@ -330,7 +318,7 @@ describe('import page', () => {
   it('when a valid file is posted, then the questions are created with the default level and the result lists them', async () => {
     const res = await request(app)
       .post('/bank/import?lang=en')
-      .set(cookie(author))
+      .set(session(author))
       .field('format', 'gift')
       .field('domain', 'intelligent-training')
       .field('level3', '3')
@@ -345,24 +333,24 @@ describe('import page', () => {
 
 describe('languages', () => {
   it('when no language is chosen, then the bank pages are in Chinese', async () => {
-    const res = await request(app).get('/bank').set(cookie(author)).expect(200);
+    const res = await request(app).get('/bank').set(session(author)).expect(200);
     expect(res.text).toContain('<html lang="zh-CN">');
     expect(res.text).toContain('<h1>题库</h1>');
     expect(res.text).toContain('新建试题');
     expect(res.text).toContain('智能训练');
-    const editor = await request(app).get('/bank/questions/new').set(cookie(author)).expect(200);
+    const editor = await request(app).get('/bank/questions/new').set(session(author)).expect(200);
     expect(editor.text).toContain('二级/技师');
     expect(editor.text).toContain('<script src="/assets/bank-editor.js" defer></script>');
   });
 
   it('when lang=en, then the bank pages are in English', async () => {
-    const res = await request(app).get('/bank?lang=en').set(cookie(author)).expect(200);
+    const res = await request(app).get('/bank?lang=en').set(session(author)).expect(200);
     expect(res.text).toContain('<html lang="en">');
     expect(res.text).toContain('<h1>Question bank</h1>');
     expect(res.text).toContain('Review queue');
     expect(res.text).toContain('Intelligent training');
     expect(res.text).not.toContain('新建试题');
-    const importPage = await request(app).get('/bank/import?lang=en').set(cookie(author)).expect(200);
+    const importPage = await request(app).get('/bank/import?lang=en').set(session(author)).expect(200);
     expect(importPage.text).toContain('Import questions');
     expect(importPage.text).toContain('<link rel="stylesheet" href="/assets/bank.css">');
   });

@@ -12,13 +12,12 @@ import { verifyText } from '../src/components/certificates/signing-keys';
 import { AttemptModel } from '../src/components/exams/attempt.model';
 import { loadVersions, questionType } from '../src/components/questions';
 import { seedQuestionBank } from '../src/components/questions/question-seed.service';
-import { buildTestApp, createUser, testCertificatesContext, type TestUser } from './helpers/app';
+import { bearer, buildTestApp, createUser, testCertificatesContext, type TestUser } from './helpers/app';
 import { useTestDatabase } from './helpers/database';
 
 useTestDatabase();
 const certificates = testCertificatesContext({ verifyRatePerMinute: 10_000 });
 const { app } = buildTestApp({ certificates });
-const as = (user: TestUser) => ({ Authorization: `Bearer ${user.token}` });
 let examiner: TestUser;
 let admin: TestUser;
 let examId: string;
@@ -31,7 +30,7 @@ beforeAll(async () => {
   // A short certification exam keeps each pass quick; the rules are the real ones.
   const created = await request(app)
     .post('/api/exams')
-    .set(as(examiner))
+    .set(bearer(examiner))
     .send({
       code: 'CERT-SHORT-L3',
       title: { zh: '人工智能训练师三级理论知识认定考试（短）', en: 'AI Trainer Level 3 Theory Certification (short)' },
@@ -46,26 +45,26 @@ beforeAll(async () => {
     })
     .expect(201);
   examId = created.body.exam.id;
-  await request(app).post(`/api/exams/${examId}/publish`).set(as(examiner)).expect(200);
+  await request(app).post(`/api/exams/${examId}/publish`).set(bearer(examiner)).expect(200);
 });
 
 /** Sits the short exam; answers `right` items correctly and the rest wrongly. */
 async function sit(user: TestUser, right: number, submitTimes = 1) {
-  const attempt = (await request(app).post(`/api/exams/${examId}/attempts`).set(as(user)).expect(201)).body.attempt;
+  const attempt = (await request(app).post(`/api/exams/${examId}/attempts`).set(bearer(user)).expect(201)).body.attempt;
   const stored = (await AttemptModel.findById(attempt.id).lean())!;
   const contents = await loadVersions(stored.items);
   for (const [i, item] of stored.items.entries()) {
     const content = contents.get(`${item.questionId.toHexString()}:${item.version}`)!;
     const key = questionType(content.type).key(content) as boolean;
-    await request(app).put(`/api/attempts/${attempt.id}/answers/${item.itemId}`).set(as(user)).send({ response: i < right ? key : !key }).expect(200);
+    await request(app).put(`/api/attempts/${attempt.id}/answers/${item.itemId}`).set(bearer(user)).send({ response: i < right ? key : !key }).expect(200);
   }
-  const results = await Promise.all(Array.from({ length: submitTimes }, () => request(app).post(`/api/attempts/${attempt.id}/submit`).set(as(user)).expect(200)));
+  const results = await Promise.all(Array.from({ length: submitTimes }, () => request(app).post(`/api/attempts/${attempt.id}/submit`).set(bearer(user)).expect(200)));
   return { attemptId: attempt.id as string, result: results[0]!.body.result };
 }
 
 async function holder(fields: Record<string, string>, idNumber?: string) {
   const user = await createUser(app, ['candidate'], fields);
-  if (idNumber) await request(app).patch('/api/me').set(as(user)).send({ idType: '居民身份证', idNumber }).expect(200);
+  if (idNumber) await request(app).patch('/api/me').set(bearer(user)).send({ idType: '居民身份证', idNumber }).expect(200);
   return user;
 }
 
@@ -113,7 +112,7 @@ describe('the PDF', () => {
       const user = await holder(fields);
       await sit(user, 5);
       const cert = (await CertificateModel.findOne({ userId: user.id }).lean())!;
-      const pdf = await request(app).get(`/api/certificates/${cert.number}/pdf`).set(as(user)).buffer(true).parse((res, cb) => {
+      const pdf = await request(app).get(`/api/certificates/${cert.number}/pdf`).set(bearer(user)).buffer(true).parse((res, cb) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => cb(null, Buffer.concat(chunks)));
@@ -149,9 +148,9 @@ describe('the PDF', () => {
     await sit(owner, 5);
     const cert = (await CertificateModel.findOne({ userId: owner.id }).lean())!;
     const stranger = await createUser(app);
-    await request(app).get(`/api/certificates/${cert.number}/pdf`).set(as(stranger)).expect(404);
-    await request(app).get(`/api/certificates/${cert.number}/credential`).set(as(stranger)).expect(404);
-    await request(app).get(`/api/certificates/${cert.number}/pdf`).set(as(admin)).expect(200);
+    await request(app).get(`/api/certificates/${cert.number}/pdf`).set(bearer(stranger)).expect(404);
+    await request(app).get(`/api/certificates/${cert.number}/credential`).set(bearer(stranger)).expect(404);
+    await request(app).get(`/api/certificates/${cert.number}/pdf`).set(bearer(admin)).expect(200);
   });
 
   it('when an uploaded PDF is genuine, then verify-pdf says valid and not tampered; one altered byte in the record makes it tampered', async () => {
@@ -227,13 +226,13 @@ describe('verification for employers', () => {
     };
     expect(await bitSet()).toBe(false);
     const candidate = await createUser(app);
-    await request(app).post(`/api/certificates/${cert.number}/revoke`).set(as(candidate)).send({ reason: 'no' }).expect(403);
-    await request(app).post(`/api/certificates/${cert.number}/revoke`).set(as(admin)).send({ reason: 'Exam misconduct found on review' }).expect(200);
+    await request(app).post(`/api/certificates/${cert.number}/revoke`).set(bearer(candidate)).send({ reason: 'no' }).expect(403);
+    await request(app).post(`/api/certificates/${cert.number}/revoke`).set(bearer(admin)).send({ reason: 'Exam misconduct found on review' }).expect(200);
     const res = await request(app).get(`/api/certificates/${cert.number}`).query({ name: 'revoke me' }).expect(200);
     expect(res.body).toMatchObject({ status: 'revoked', revocationReason: 'Exam misconduct found on review', revokedAt: expect.any(String) });
     expect(await CertificateAuditModel.countDocuments({ number: cert.number, action: 'revoke', by: admin.id })).toBe(1);
     expect(await bitSet()).toBe(true);
-    await request(app).post(`/api/certificates/${cert.number}/revoke`).set(as(admin)).send({ reason: 'again' }).expect(409);
+    await request(app).post(`/api/certificates/${cert.number}/revoke`).set(bearer(admin)).send({ reason: 'again' }).expect(409);
   });
 
   it('when a client sends too many requests, then 429 with Retry-After', async () => {
@@ -305,7 +304,7 @@ describe('the Open Badges credential', () => {
     const user = await holder({ name: 'Badge Holder', nameZh: '徽章' });
     await sit(user, 5);
     const cert = (await CertificateModel.findOne({ userId: user.id }).lean())!;
-    const res = await request(app).get(`/api/certificates/${cert.number}/credential`).set(as(user)).expect(200);
+    const res = await request(app).get(`/api/certificates/${cert.number}/credential`).set(bearer(user)).expect(200);
     const header = JSON.parse(Buffer.from(res.body.jwt.split('.')[0], 'base64url').toString());
     const { keys } = (await request(app).get('/api/certificates/keys').expect(200)).body;
     const jwk = keys.find((k: { kid: string }) => k.kid === header.kid).jwk;

@@ -4,8 +4,9 @@ import { fromChinaLocal, toChinaLocal } from '../src/components/exams/exam-admin
 import { ExamModel, TimeExtensionModel } from '../src/components/exams/exam.model';
 import { seedExams } from '../src/components/exams/exam-seed.service';
 import { seedQuestionBank } from '../src/components/questions/question-seed.service';
-import { buildTestApp, createUser, type TestUser } from './helpers/app';
+import { session, bearer, buildTestApp, createUser, type TestUser } from './helpers/app';
 import { useTestDatabase } from './helpers/database';
+import { decodeHtml } from './helpers/html';
 
 useTestDatabase();
 const { app } = buildTestApp();
@@ -19,19 +20,7 @@ beforeAll(async () => {
   [examiner, candidate] = await Promise.all([createUser(app, ['examiner']), createUser(app, ['candidate'])]);
 });
 
-const cookie = (user: TestUser) => ({ Cookie: `ate_session=${user.token}` });
-const bearer = (user: TestUser) => ({ Authorization: `Bearer ${user.token}` });
 
-/** Handlebars escapes = and & in attributes; compare against the text a browser would see. */
-function decode(html: string): string {
-  return html
-    .replace(/&#x3D;/g, '=')
-    .replace(/&#x27;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
-}
 
 let codeCounter = 0;
 const freshCode = () => `PAGE-T${++codeCounter}-${Math.random().toString(36).slice(2, 6).toUpperCase()}`;
@@ -87,22 +76,22 @@ describe('access', () => {
   });
 
   it('when a candidate opens or posts to the exam pages, then 403 and nothing changes', async () => {
-    const res = await request(app).get('/bank/exams').set(cookie(candidate)).expect(403);
+    const res = await request(app).get('/bank/exams').set(session(candidate)).expect(403);
     expect(res.text).toContain('您无权查看此页面。');
     expect(res.text).not.toContain('bank-nav');
     const code = freshCode();
-    await request(app).post('/bank/exams').set(cookie(candidate)).type('form').send(examForm({ code })).expect(403);
+    await request(app).post('/bank/exams').set(session(candidate)).type('form').send(examForm({ code })).expect(403);
     expect(await ExamModel.countDocuments({ code })).toBe(0);
     const id = await examIdOf('QUICK-L5');
-    await request(app).post(`/bank/exams/${id}/unpublish`).set(cookie(candidate)).expect(403);
+    await request(app).post(`/bank/exams/${id}/unpublish`).set(session(candidate)).expect(403);
     expect((await ExamModel.findById(id).lean())?.status).toBe('published');
   });
 });
 
 describe('list', () => {
   it('when the seeded exams exist, then the list groups them by level with mode, status, counts, points, time and actions', async () => {
-    const res = await request(app).get('/bank/exams?lang=en').set(cookie(examiner)).expect(200);
-    const html = decode(res.text);
+    const res = await request(app).get('/bank/exams?lang=en').set(session(examiner)).expect(200);
+    const html = decodeHtml(res.text);
     expect(html).toContain('<a href="/bank/exams" aria-current="page">Exams</a>');
     for (const level of ['Level 5 (Junior)', 'Level 4 (Intermediate)', 'Level 3 (Senior)']) expect(html).toContain(`>${level}</h2>`);
     const row = /<tr id="exam-CERT-L3">([\s\S]*?)<\/tr>/.exec(html)?.[1] ?? '';
@@ -123,8 +112,8 @@ describe('list', () => {
 
 describe('the blueprint form', () => {
   it('when "new from national format" is chosen, then the form is prefilled with that level\'s paper and the mode\'s rules', async () => {
-    const res = await request(app).get('/bank/exams/new?from=national&level=3&mode=certification').set(cookie(examiner)).expect(200);
-    const html = decode(res.text);
+    const res = await request(app).get('/bank/exams/new?from=national&level=3&mode=certification').set(session(examiner)).expect(200);
+    const html = decodeHtml(res.text);
     expect(html).toContain('value="人工智能训练师三级/高级工理论知识认定考试"');
     expect(html).toContain('value="AI Trainer Level 3 (Senior) Theory Certification Exam"');
     expect(html).toContain('name="durationMinutes" value="90"');
@@ -145,7 +134,7 @@ describe('the blueprint form', () => {
     const code = freshCode();
     const res = await request(app)
       .post('/bank/exams')
-      .set(cookie(examiner))
+      .set(session(examiner))
       .type('form')
       .send(examForm({ code, durationMinutes: '2.5', cooldownHours: '1.5', attemptsAllowed: '', availableFrom: '2027-03-01T09:00', availableUntil: '2027-03-08T18:30', shuffleOptions: '' }))
       .expect(303);
@@ -175,7 +164,7 @@ describe('the blueprint form', () => {
     expect(String(stored.createdBy)).toBe(examiner.id);
 
     // The edit form shows it back in the form's units, with the code read-only.
-    const edit = decode((await request(app).get(`/bank/exams/${stored._id.toHexString()}/edit`).set(cookie(examiner)).expect(200)).text);
+    const edit = decodeHtml((await request(app).get(`/bank/exams/${stored._id.toHexString()}/edit`).set(session(examiner)).expect(200)).text);
     expect(edit).toContain('name="durationMinutes" value="2.5"');
     expect(edit).toContain('name="cooldownHours" value="1.5"');
     expect(edit).toContain('name="availableFrom" value="2027-03-01T09:00"');
@@ -187,11 +176,11 @@ describe('the blueprint form', () => {
     const code = freshCode();
     const res = await request(app)
       .post('/bank/exams')
-      .set(cookie(examiner))
+      .set(session(examiner))
       .type('form')
       .send(examForm({ code, 'share-ethics': '', titleZh: '保留的标题' }))
       .expect(400);
-    const html = decode(res.text);
+    const html = decodeHtml(res.text);
     expect(html).toContain('<p class="field-error" id="f-shares-error">职业功能比例合计必须为 100（当前为 95）。</p>');
     expect(html).toContain('考试未保存：请修改标出的字段。');
     expect(html).toContain('value="保留的标题"');
@@ -203,11 +192,11 @@ describe('the blueprint form', () => {
     const code = freshCode();
     const res = await request(app)
       .post('/bank/exams?lang=en')
-      .set(cookie(examiner))
+      .set(session(examiner))
       .type('form')
       .send(examForm({ code, sec1Count: 'many', durationMinutes: '0.1', 'share-ethics': '15', difficultyMin: '4', difficultyMax: '2' }))
       .expect(400);
-    const html = decode(res.text);
+    const html = decodeHtml(res.text);
     expect(html).toContain('<p class="field-error" id="f-sec1Count-error">A whole number from 1 to 500.</p>');
     expect(html).toContain('<p class="field-error" id="f-durationMinutes-error">Enter minutes from 0.17 (10 seconds) to 1440 (24 hours).</p>');
     expect(html).toContain('The domain shares must add up to 100 (now 110).');
@@ -220,27 +209,27 @@ describe('the blueprint form', () => {
     const code = freshCode();
     const res = await request(app)
       .post('/bank/exams')
-      .set(cookie(examiner))
+      .set(session(examiner))
       .type('form')
       .send(examForm({ code, mode: 'certification', reviewPolicy: 'keys' }))
       .expect(400);
-    expect(decode(res.text)).toContain('<p class="field-error" id="f-reviewPolicy-error">认定考试不能公开答案，请选择其他选项。</p>');
+    expect(decodeHtml(res.text)).toContain('<p class="field-error" id="f-reviewPolicy-error">认定考试不能公开答案，请选择其他选项。</p>');
     expect(await ExamModel.countDocuments({ code })).toBe(0);
   });
 
   it('when the code is already used, then 409 with the message beside the code', async () => {
-    const res = await request(app).post('/bank/exams').set(cookie(examiner)).type('form').send(examForm({ code: 'CERT-L3' })).expect(409);
-    expect(decode(res.text)).toContain('<p class="field-error" id="f-code-error">该编号已被使用。</p>');
+    const res = await request(app).post('/bank/exams').set(session(examiner)).type('form').send(examForm({ code: 'CERT-L3' })).expect(409);
+    expect(decodeHtml(res.text)).toContain('<p class="field-error" id="f-code-error">该编号已被使用。</p>');
     expect(await ExamModel.countDocuments({ code: 'CERT-L3' })).toBe(1);
   });
 
   it('when an exam is edited, then 303 and the changes are stored while the code stays', async () => {
     const code = freshCode();
-    await request(app).post('/bank/exams').set(cookie(examiner)).type('form').send(examForm({ code })).expect(303);
+    await request(app).post('/bank/exams').set(session(examiner)).type('form').send(examForm({ code })).expect(303);
     const id = await examIdOf(code);
     const res = await request(app)
       .post(`/bank/exams/${id}`)
-      .set(cookie(examiner))
+      .set(session(examiner))
       .type('form')
       .send(examForm({ code: 'IGNORED-CODE', titleEn: 'Renamed exam', sec2Type: 'multiple', sec2Count: '2', sec2Points: '5', attemptsAllowed: '2' }))
       .expect(303);
@@ -255,15 +244,15 @@ describe('the blueprint form', () => {
 
   it('when a published exam is changed beyond what the bank holds, then 409 listing the short cells and the exam is back to draft', async () => {
     const id = await examIdOf('PRACTICE-TRAINING-GUIDANCE');
-    const edit = decode((await request(app).get(`/bank/exams/${id}/edit`).set(cookie(examiner)).expect(200)).text);
+    const edit = decodeHtml((await request(app).get(`/bank/exams/${id}/edit`).set(session(examiner)).expect(200)).text);
     expect(edit).toContain('此考试已发布。');
     const res = await request(app)
       .post(`/bank/exams/${id}`)
-      .set(cookie(examiner))
+      .set(session(examiner))
       .type('form')
       .send(examForm({ level: '3', mode: 'mock', sec0Type: 'single', sec0Count: '400', sec0Points: '0.25', sec1Type: '', sec1Count: '', sec1Points: '', 'share-ethics': '', 'share-foundations': '', 'share-data-processing': '', 'share-data-labeling': '', 'share-system-ops': '', 'share-training-guidance': '100' }))
       .expect(409);
-    const html = decode(res.text);
+    const html = decodeHtml(res.text);
     expect(html).toContain('已保存，但已审核通过的题库无法抽满新的蓝图');
     expect(html).toMatch(/<tr><td><a href="\/bank\?domain=training-guidance&level=3&type=single">培训与指导<\/a><\/td><td>单选题<\/td><td>\d+<\/td><td>400<\/td><\/tr>/);
     const stored = (await ExamModel.findById(id).lean())!;
@@ -289,8 +278,8 @@ describe('publishing', () => {
       })
       .expect(201);
     const { id, code } = created.body.exam;
-    const res = await request(app).post(`/bank/exams/${id}/publish?lang=en`).set(cookie(examiner)).expect(409);
-    const html = decode(res.text);
+    const res = await request(app).post(`/bank/exams/${id}/publish?lang=en`).set(session(examiner)).expect(409);
+    const html = decodeHtml(res.text);
     expect(html).toContain(`<strong class="code">${code}</strong> Too big: not published`);
     expect(html).toMatch(/<tr><td><a href="\/bank\?domain=training-guidance&level=3&type=single">Training and guidance<\/a><\/td><td>Single choice<\/td><td>\d+<\/td><td>50<\/td><\/tr>/);
     expect(html).toMatch(/<tr><td><a href="\/bank\?domain=ethics&level=3&type=single">Professional ethics<\/a><\/td><td>Single choice<\/td><td>\d+<\/td><td>50<\/td><\/tr>/);
@@ -300,14 +289,14 @@ describe('publishing', () => {
   it('when an exam is unpublished and published again, then each step redirects to the list and the status follows', async () => {
     const id = await examIdOf('QUICK-L4');
     expect((await ExamModel.findById(id).lean())?.status).toBe('published');
-    const off = await request(app).post(`/bank/exams/${id}/unpublish`).set(cookie(examiner)).expect(303);
+    const off = await request(app).post(`/bank/exams/${id}/unpublish`).set(session(examiner)).expect(303);
     expect(off.headers.location).toBe('/bank/exams');
     expect((await ExamModel.findById(id).lean())?.status).toBe('draft');
-    const list = decode((await request(app).get('/bank/exams').set(cookie(examiner)).expect(200)).text);
+    const list = decodeHtml((await request(app).get('/bank/exams').set(session(examiner)).expect(200)).text);
     const row = /<tr id="exam-QUICK-L4">([\s\S]*?)<\/tr>/.exec(list)?.[1] ?? '';
     expect(row).toContain('>草稿</span>');
     expect(row).toContain(`action="/bank/exams/${id}/publish"`);
-    await request(app).post(`/bank/exams/${id}/publish`).set(cookie(examiner)).expect(303);
+    await request(app).post(`/bank/exams/${id}/publish`).set(session(examiner)).expect(303);
     expect((await ExamModel.findById(id).lean())?.status).toBe('published');
   });
 });
@@ -318,14 +307,14 @@ describe('extra time', () => {
     const person = await createUser(app, ['candidate'], { name: 'Wang Fang' });
     const res = await request(app)
       .post(`/bank/exams/${id}/extensions`)
-      .set(cookie(examiner))
+      .set(session(examiner))
       .type('form')
       .send({ email: `  ${person.email.toUpperCase()} `, minutes: '22.5', reason: '视力障碍' })
       .expect(303);
     expect(res.headers.location).toBe(`/bank/exams/${id}/extensions`);
     const stored = await TimeExtensionModel.find({ examId: id }).lean();
     expect(stored.map((e) => [String(e.userId), e.extraSeconds, e.reason, String(e.grantedBy)])).toEqual([[person.id, 1350, '视力障碍', examiner.id]]);
-    const page = decode((await request(app).get(`/bank/exams/${id}/extensions`).set(cookie(examiner)).expect(200)).text);
+    const page = decodeHtml((await request(app).get(`/bank/exams/${id}/extensions`).set(session(examiner)).expect(200)).text);
     expect(page).toMatch(new RegExp(`<td>Wang Fang</td>\\s*<td>${person.email}</td>\\s*<td class="nowrap">\\+22.5 分钟</td>\\s*<td>视力障碍</td>`));
   });
 
@@ -333,11 +322,11 @@ describe('extra time', () => {
     const id = await examIdOf('CERT-L5');
     const res = await request(app)
       .post(`/bank/exams/${id}/extensions`)
-      .set(cookie(examiner))
+      .set(session(examiner))
       .type('form')
       .send({ email: 'nobody-here@example.com', minutes: '2000', reason: '' })
       .expect(400);
-    const html = decode(res.text);
+    const html = decodeHtml(res.text);
     expect(html).toContain('没有使用邮箱 nobody-here@example.com 的账号。');
     expect(html).toContain('<p class="field-error" id="f-minutes-error">请填写 0 至 1440 之间的分钟数。</p>');
     expect(html).toContain('value="2000"');

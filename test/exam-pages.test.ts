@@ -5,27 +5,14 @@ import { ExamModel } from '../src/components/exams/exam.model';
 import { seedExams } from '../src/components/exams/exam-seed.service';
 import { loadVersions, type QuestionContent } from '../src/components/questions';
 import { seedQuestionBank } from '../src/components/questions/question-seed.service';
-import { buildTestApp, createUser, type TestUser } from './helpers/app';
+import { session, bearer, buildTestApp, createUser, type TestUser } from './helpers/app';
 import { useTestDatabase } from './helpers/database';
+import { decodeHtml } from './helpers/html';
 
 useTestDatabase();
 const { app } = buildTestApp();
 
-const cookie = (user: TestUser, lang?: 'en' | 'zh-CN') => ({ Cookie: `ate_session=${user.token}${lang ? `; lang=${lang}` : ''}` });
-const bearer = (user: TestUser) => ({ Authorization: `Bearer ${user.token}` });
 
-/** Handlebars escapes = ' ` in text; compare against what a browser shows. */
-function decode(html: string): string {
-  return html
-    .replace(/&#x3D;/g, '=')
-    .replace(/&#x27;/g, "'")
-    .replace(/&#39;/g, "'")
-    .replace(/&#x60;/g, '`')
-    .replace(/&quot;/g, '"')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
-}
 
 const examIds = new Map<string, string>();
 beforeAll(async () => {
@@ -37,7 +24,7 @@ const examId = (code: string) => examIds.get(code)!;
 
 /** Starts an exam through the start page's form, as a browser does; returns the attempt id. */
 async function startByForm(user: TestUser, code: string): Promise<string> {
-  const res = await request(app).post(`/exams/${examId(code)}/start`).set(cookie(user)).type('form').send({}).expect(303);
+  const res = await request(app).post(`/exams/${examId(code)}/start`).set(session(user)).type('form').send({}).expect(303);
   const match = /^\/attempts\/([0-9a-f]{24})$/.exec(res.headers.location ?? '');
   expect(match).not.toBeNull();
   return match![1]!;
@@ -70,11 +57,11 @@ describe('access', () => {
     const [owner, other] = await Promise.all([createUser(app), createUser(app)]);
     const id = await startByForm(owner, 'QUICK-L5');
     for (const path of [`/attempts/${id}`, `/attempts/${id}/confirm`, `/attempts/${id}/result`]) {
-      const res = await request(app).get(path).set(cookie(other)).expect(404);
+      const res = await request(app).get(path).set(session(other)).expect(404);
       expect(res.text).toContain('class="error-page"');
     }
-    await request(app).post(`/attempts/${id}/save`).set(cookie(other)).field('q1', 'true').expect(404);
-    await request(app).post(`/attempts/${id}/submit`).set(cookie(other)).type('form').send({}).expect(404);
+    await request(app).post(`/attempts/${id}/save`).set(session(other)).field('q1', 'true').expect(404);
+    await request(app).post(`/attempts/${id}/submit`).set(session(other)).type('form').send({}).expect(404);
     expect(await AttemptResponseModel.countDocuments({ attemptId: id })).toBe(0);
     expect((await AttemptModel.findById(id).lean())?.status).toBe('in_progress');
   });
@@ -83,8 +70,8 @@ describe('access', () => {
 describe('catalogue', () => {
   it('when a candidate opens /exams in Chinese, then the published exams are grouped by level 5, 4, 3 with mode, size, time and pass mark', async () => {
     const candidate = await createUser(app);
-    const res = await request(app).get('/exams').set(cookie(candidate, 'zh-CN')).expect(200);
-    const html = decode(res.text);
+    const res = await request(app).get('/exams').set(session(candidate, 'zh-CN')).expect(200);
+    const html = decodeHtml(res.text);
     const [l5, l4, l3] = ['五级/初级工', '四级/中级工', '三级/高级工'].map((label) => html.indexOf(label)) as [number, number, number];
     expect(l5).toBeGreaterThan(-1);
     expect(l4).toBeGreaterThan(l5);
@@ -107,7 +94,7 @@ describe('catalogue', () => {
 
   it('when the page language is English, then levels, titles and labels are English', async () => {
     const candidate = await createUser(app);
-    const html = decode((await request(app).get('/exams').set(cookie(candidate, 'en')).expect(200)).text);
+    const html = decodeHtml((await request(app).get('/exams').set(session(candidate, 'en')).expect(200)).text);
     expect(html.indexOf('Level 5 (Junior)')).toBeLessThan(html.indexOf('Level 4 (Intermediate)'));
     expect(html.indexOf('Level 4 (Intermediate)')).toBeLessThan(html.indexOf('Level 3 (Senior)'));
     expect(html).toContain('AI Trainer Level 3 (Senior) Theory Certification Exam');
@@ -119,7 +106,7 @@ describe('catalogue', () => {
   it('when the candidate has an attempt in progress, then the catalogue offers to continue it and lists it in the history', async () => {
     const candidate = await createUser(app);
     const id = await startByForm(candidate, 'QUICK-L4');
-    const html = decode((await request(app).get('/exams').set(cookie(candidate)).expect(200)).text);
+    const html = decodeHtml((await request(app).get('/exams').set(session(candidate)).expect(200)).text);
     expect(html).toContain(`href="/attempts/${id}"`);
     expect(html).toContain('继续作答');
     expect(html).toContain('作答中');
@@ -129,7 +116,7 @@ describe('catalogue', () => {
 describe('start page', () => {
   it('when a candidate opens an exam, then the rules show time, questions per type with points, pass mark, attempts, review policy and keys', async () => {
     const candidate = await createUser(app);
-    const html = decode((await request(app).get(`/exams/${examId('CERT-L3')}`).set(cookie(candidate)).expect(200)).text);
+    const html = decodeHtml((await request(app).get(`/exams/${examId('CERT-L3')}`).set(session(candidate)).expect(200)).text);
     expect(html).toContain('90 分钟');
     expect(html).toMatch(/判断题<\/td><td class="num">40<\/td><td class="num">0.5<\/td><td class="num">20<\/td>/);
     expect(html).toMatch(/单选题<\/td><td class="num">140<\/td><td class="num">0.5<\/td><td class="num">70<\/td>/);
@@ -145,7 +132,7 @@ describe('start page', () => {
   it('when the candidate starts through the form twice, then both land on the same attempt (continue, not a second paper)', async () => {
     const candidate = await createUser(app);
     const first = await startByForm(candidate, 'QUICK-L5');
-    const page = decode((await request(app).get(`/exams/${examId('QUICK-L5')}`).set(cookie(candidate)).expect(200)).text);
+    const page = decodeHtml((await request(app).get(`/exams/${examId('QUICK-L5')}`).set(session(candidate)).expect(200)).text);
     expect(page).toContain('继续考试');
     expect(await startByForm(candidate, 'QUICK-L5')).toBe(first);
     expect(await AttemptModel.countDocuments({ userId: candidate.id })).toBe(1);
@@ -154,9 +141,9 @@ describe('start page', () => {
   it('when the cooldown has not passed, then the start page says from when (409) and no attempt starts', async () => {
     const candidate = await createUser(app);
     const id = await startByForm(candidate, 'CERT-L4');
-    await request(app).post(`/attempts/${id}/submit`).set(cookie(candidate)).type('form').send({}).expect(303);
-    const res = await request(app).post(`/exams/${examId('CERT-L4')}/start`).set(cookie(candidate)).type('form').send({}).expect(409);
-    const html = decode(res.text);
+    await request(app).post(`/attempts/${id}/submit`).set(session(candidate)).type('form').send({}).expect(303);
+    const res = await request(app).post(`/exams/${examId('CERT-L4')}/start`).set(session(candidate)).type('form').send({}).expect(409);
+    const html = decodeHtml(res.text);
     expect(html).toContain('data-code="attempt_cooldown"');
     const finished = (await AttemptModel.findById(id).lean())!.finishedAt!;
     const next = new Date(finished.getTime() + 86400 * 1000).toISOString();
@@ -183,7 +170,7 @@ describe('start page', () => {
       .expect(201);
     await request(app).post(`/api/exams/${created.body.exam.id}/publish`).set(bearer(examiner)).expect(200);
     const candidate = await createUser(app);
-    const res = await request(app).post(`/exams/${created.body.exam.id}/start`).set(cookie(candidate, 'en')).type('form').send({}).expect(409);
+    const res = await request(app).post(`/exams/${created.body.exam.id}/start`).set(session(candidate, 'en')).type('form').send({}).expect(409);
     expect(res.text).toContain('data-code="exam_not_available"');
     expect(res.text).toContain('This exam is not open at the moment.');
   });
@@ -199,9 +186,9 @@ describe('the paper', () => {
     await request(app).put(`/api/attempts/${id}/answers/${single.itemId}`).set(bearer(candidate)).send({ response: single.optionOrder[2], flagged: true }).expect(200);
     await request(app).put(`/api/attempts/${id}/answers/${multiple.itemId}`).set(bearer(candidate)).send({ response: [multiple.optionOrder[0], multiple.optionOrder[3]] }).expect(200);
 
-    const res = await request(app).get(`/attempts/${id}`).set(cookie(candidate)).expect(200);
+    const res = await request(app).get(`/attempts/${id}`).set(session(candidate)).expect(200);
     expect(res.headers['cache-control']).toBe('no-store');
-    const html = decode(res.text);
+    const html = decodeHtml(res.text);
     expect(paper).toHaveLength(20);
     for (const item of paper) {
       expect(html).toContain(`id="item-${item.itemId}"`);
@@ -228,7 +215,7 @@ describe('the paper', () => {
     const candidate = await createUser(app);
     const id = await startByForm(candidate, 'QUICK-L5');
     const paper = await storedPaper(id);
-    const html = (await request(app).get(`/attempts/${id}`).set(cookie(candidate, 'en')).expect(200)).text;
+    const html = (await request(app).get(`/attempts/${id}`).set(session(candidate, 'en')).expect(200)).text;
     expect(html).toContain('Show Chinese');
     const plain = paper.map((p) => p.content.stem).find((s) => s.en && s.zh && !/[*_`<>&"'=-]/.test(s.en + s.zh))!;
     expect(plain).toBeDefined();
@@ -249,7 +236,7 @@ describe('the paper', () => {
 
     const saved = await request(app)
       .post(`/attempts/${id}/save`)
-      .set(cookie(candidate))
+      .set(session(candidate))
       .field(tf.itemId, 'false')
       .field(single.itemId, single.optionOrder[1]!)
       .field(multiple.itemId, multiple.optionOrder[2]!)
@@ -269,7 +256,7 @@ describe('the paper', () => {
     const before = rows.get(single.itemId)!.savedAt.getTime();
     const again = await request(app)
       .post(`/attempts/${id}/save`)
-      .set(cookie(candidate))
+      .set(session(candidate))
       .field(tf.itemId, 'false')
       .field(single.itemId, single.optionOrder[1]!)
       .field(multiple.itemId, multiple.optionOrder[0]!)
@@ -278,7 +265,7 @@ describe('the paper', () => {
       .expect(303);
     expect(again.headers.location).toBe(`/attempts/${id}?saved=0`);
     expect((await AttemptResponseModel.findById(`${id}:${single.itemId}`).lean())!.savedAt.getTime()).toBe(before);
-    const page = decode((await request(app).get(again.headers.location!).set(cookie(candidate)).expect(200)).text);
+    const page = decodeHtml((await request(app).get(again.headers.location!).set(session(candidate)).expect(200)).text);
     expect(page).toContain('答案没有变化，均已保存');
   });
 
@@ -286,11 +273,11 @@ describe('the paper', () => {
     const candidate = await createUser(app);
     const id = await startByForm(candidate, 'QUICK-L5');
     const paper = await storedPaper(id);
-    const res = await request(app).post(`/attempts/${id}/save`).set(cookie(candidate)).field('q1', 'true').field('flag-q2', '1').field('go', 'confirm').expect(303);
+    const res = await request(app).post(`/attempts/${id}/save`).set(session(candidate)).field('q1', 'true').field('flag-q2', '1').field('go', 'confirm').expect(303);
     expect(res.headers.location).toBe(`/attempts/${id}/confirm`);
     expect(await AttemptResponseModel.findById(`${id}:q1`).lean()).toMatchObject({ response: true });
 
-    const html = decode((await request(app).get(`/attempts/${id}/confirm`).set(cookie(candidate)).expect(200)).text);
+    const html = decodeHtml((await request(app).get(`/attempts/${id}/confirm`).set(session(candidate)).expect(200)).text);
     expect(html).toContain('已作答 1 / 20 题');
     const unanswered = /<ul class="exam-chips exam-unanswered">([\s\S]*?)<\/ul>/.exec(html)![1]!;
     const listed = [...unanswered.matchAll(/#item-(q\d+)/g)].map((m) => m[1]);
@@ -305,13 +292,13 @@ describe('the paper', () => {
     const id = await startByForm(candidate, 'QUICK-L5');
     const paper = await storedPaper(id);
     const tf = paper.find((p) => p.type === 'truefalse')!;
-    await request(app).post(`/attempts/${id}/save`).set(cookie(candidate)).field(tf.itemId, String(tf.content.answer)).expect(303);
-    const submitted = await request(app).post(`/attempts/${id}/submit`).set(cookie(candidate)).type('form').send({}).expect(303);
+    await request(app).post(`/attempts/${id}/save`).set(session(candidate)).field(tf.itemId, String(tf.content.answer)).expect(303);
+    const submitted = await request(app).post(`/attempts/${id}/submit`).set(session(candidate)).type('form').send({}).expect(303);
     expect(submitted.headers.location).toBe(`/attempts/${id}/result`);
     // The paper of a graded attempt goes to the result.
-    expect((await request(app).get(`/attempts/${id}`).set(cookie(candidate)).expect(303)).headers.location).toBe(`/attempts/${id}/result`);
+    expect((await request(app).get(`/attempts/${id}`).set(session(candidate)).expect(303)).headers.location).toBe(`/attempts/${id}/result`);
 
-    const html = decode((await request(app).get(`/attempts/${id}/result`).set(cookie(candidate)).expect(200)).text);
+    const html = decodeHtml((await request(app).get(`/attempts/${id}/result`).set(session(candidate)).expect(200)).text);
     const stored = (await AttemptModel.findById(id).lean())!;
     expect(stored.result).toMatchObject({ score: 5, max: 100, passed: false, finalizedBy: 'submitted' });
     expect(html).toContain('<span class="exam-score-num">5</span>');
@@ -353,9 +340,9 @@ describe('the paper', () => {
     for (const code of ['CERT-L5', 'CERT-ANSWERS-PAGE']) {
       const id = await startByForm(candidate, code);
       const paper = await storedPaper(id);
-      await request(app).post(`/attempts/${id}/save`).set(cookie(candidate)).field('q1', paper[0]!.type === 'truefalse' ? 'true' : paper[0]!.optionOrder[0]!).expect(303);
-      await request(app).post(`/attempts/${id}/submit`).set(cookie(candidate)).type('form').send({}).expect(303);
-      const html = decode((await request(app).get(`/attempts/${id}/result`).set(cookie(candidate)).expect(200)).text);
+      await request(app).post(`/attempts/${id}/save`).set(session(candidate)).field('q1', paper[0]!.type === 'truefalse' ? 'true' : paper[0]!.optionOrder[0]!).expect(303);
+      await request(app).post(`/attempts/${id}/submit`).set(session(candidate)).type('form').send({}).expect(303);
+      const html = decodeHtml((await request(app).get(`/attempts/${id}/result`).set(session(candidate)).expect(200)).text);
       expect(html).toMatch(/<svg class="exam-chart"/);
       for (const text of explanationTexts(paper)) expect(html).not.toContain(text);
       expect(html).not.toContain('正确答案');

@@ -6,12 +6,11 @@ import { ExamModel } from '../src/components/exams/exam.model';
 import { seedExams } from '../src/components/exams/exam-seed.service';
 import { loadVersions, questionType, type Domain } from '../src/components/questions';
 import { seedQuestionBank } from '../src/components/questions/question-seed.service';
-import { buildTestApp, createUser, type TestUser } from './helpers/app';
+import { bearer, buildTestApp, createUser, type TestUser } from './helpers/app';
 import { useTestDatabase } from './helpers/database';
 
 useTestDatabase();
 const { app } = buildTestApp();
-const as = (user: TestUser) => ({ Authorization: `Bearer ${user.token}` });
 let examiner: TestUser;
 
 const graded: string[] = [];
@@ -35,7 +34,7 @@ function examId(code: string): string {
 }
 
 function start(user: TestUser, code: string) {
-  return request(app).post(`/api/exams/${examId(code)}/attempts`).set(as(user));
+  return request(app).post(`/api/exams/${examId(code)}/attempts`).set(bearer(user));
 }
 
 /** The right response for every item of a stored attempt, from the exact versions served. */
@@ -79,7 +78,7 @@ describe('paper assembly', () => {
   it('when the bank cannot fill a blueprint, then publishing fails with 409 blueprint_unsatisfiable listing each short cell', async () => {
     const created = await request(app)
       .post('/api/exams')
-      .set(as(examiner))
+      .set(bearer(examiner))
       .send({
         code: 'TOO-BIG',
         title: { zh: '过大的考试', en: 'Too big' },
@@ -91,7 +90,7 @@ describe('paper assembly', () => {
         shares: { 'training-guidance': 50, ethics: 50 },
       })
       .expect(201);
-    const res = await request(app).post(`/api/exams/${created.body.exam.id}/publish`).set(as(examiner)).expect(409);
+    const res = await request(app).post(`/api/exams/${created.body.exam.id}/publish`).set(bearer(examiner)).expect(409);
     expect(res.body.error.code).toBe('blueprint_unsatisfiable');
     expect(res.body.error.details.cells).toEqual(
       expect.arrayContaining([
@@ -118,10 +117,10 @@ describe('paper assembly', () => {
       const answers = Object.entries(await correctResponses(attempt.id));
       for (let i = 0; i < answers.length; i += 20) {
         await Promise.all(
-          answers.slice(i, i + 20).map(([itemId, response]) => request(app).put(`/api/attempts/${attempt.id}/answers/${itemId}`).set(as(user)).send({ response }).expect(200)),
+          answers.slice(i, i + 20).map(([itemId, response]) => request(app).put(`/api/attempts/${attempt.id}/answers/${itemId}`).set(bearer(user)).send({ response }).expect(200)),
         );
       }
-      const result = await request(app).post(`/api/attempts/${attempt.id}/submit`).set(as(user)).expect(200);
+      const result = await request(app).post(`/api/attempts/${attempt.id}/submit`).set(bearer(user)).expect(200);
       expect(result.body.result).toMatchObject({ score: 100, max: 100, percent: 100, passed: true });
     }
   });
@@ -131,7 +130,7 @@ describe('attempt lifecycle', () => {
   it('when starts race, then every request gets the same single attempt', async () => {
     const candidate = await createUser(app);
     const id = examId('QUICK-L4');
-    const responses = await Promise.all(Array.from({ length: 5 }, () => request(app).post(`/api/exams/${id}/attempts`).set(as(candidate))));
+    const responses = await Promise.all(Array.from({ length: 5 }, () => request(app).post(`/api/exams/${id}/attempts`).set(bearer(candidate))));
     const ids = new Set(responses.map((r) => r.body.attempt.id));
     expect(ids.size).toBe(1);
     expect(responses.filter((r) => r.status === 201)).toHaveLength(1);
@@ -141,7 +140,7 @@ describe('attempt lifecycle', () => {
   it('when the candidate starts again while in progress, then the same attempt comes back with saved answers (resume)', async () => {
     const candidate = await createUser(app);
     const first = (await start(candidate, 'QUICK-L5').expect(201)).body.attempt;
-    await request(app).put(`/api/attempts/${first.id}/answers/q1`).set(as(candidate)).send({ response: true, flagged: true }).expect(200);
+    await request(app).put(`/api/attempts/${first.id}/answers/q1`).set(bearer(candidate)).send({ response: true, flagged: true }).expect(200);
     const again = await start(candidate, 'QUICK-L5').expect(200);
     expect(again.body.attempt.id).toBe(first.id);
     expect(again.body.attempt.responses.q1).toMatchObject({ response: true, flagged: true });
@@ -152,24 +151,24 @@ describe('attempt lifecycle', () => {
     const attempt = (await start(candidate, 'QUICK-L5').expect(201)).body.attempt;
     const single = attempt.items.find((i: { type: string }) => i.type === 'single');
     for (let n = 0; n < 2; n++) {
-      await request(app).put(`/api/attempts/${attempt.id}/answers/${single.itemId}`).set(as(candidate)).send({ response: single.options[0].id }).expect(200);
+      await request(app).put(`/api/attempts/${attempt.id}/answers/${single.itemId}`).set(bearer(candidate)).send({ response: single.options[0].id }).expect(200);
     }
-    const bad = await request(app).put(`/api/attempts/${attempt.id}/answers/${single.itemId}`).set(as(candidate)).send({ response: ['x'] }).expect(400);
+    const bad = await request(app).put(`/api/attempts/${attempt.id}/answers/${single.itemId}`).set(bearer(candidate)).send({ response: ['x'] }).expect(400);
     expect(bad.body.error.details[0].path).toBe('response');
-    const unknownOption = await request(app).put(`/api/attempts/${attempt.id}/answers/${single.itemId}`).set(as(candidate)).send({ response: 'zz' }).expect(400);
+    const unknownOption = await request(app).put(`/api/attempts/${attempt.id}/answers/${single.itemId}`).set(bearer(candidate)).send({ response: 'zz' }).expect(400);
     expect(unknownOption.body.error.code).toBe('validation_failed');
     const saved = await AttemptResponseModel.find({ attemptId: attempt.id }).lean();
     expect(saved.map((r) => [r.itemId, r.response])).toEqual([[single.itemId, single.options[0].id]]);
-    await request(app).put(`/api/attempts/${attempt.id}/answers/q999`).set(as(candidate)).send({ response: true }).expect(404);
+    await request(app).put(`/api/attempts/${attempt.id}/answers/q999`).set(bearer(candidate)).send({ response: true }).expect(404);
   });
 
   it('when an answer arrives after the deadline and its grace, then 409 attempt_closed; within the grace it is saved', async () => {
     const candidate = await createUser(app);
     const attempt = (await start(candidate, 'QUICK-L5').expect(201)).body.attempt;
     await expireDeadline(attempt.id, 3);
-    await request(app).put(`/api/attempts/${attempt.id}/answers/q1`).set(as(candidate)).send({ response: false }).expect(200);
+    await request(app).put(`/api/attempts/${attempt.id}/answers/q1`).set(bearer(candidate)).send({ response: false }).expect(200);
     await expireDeadline(attempt.id, 30);
-    const late = await request(app).put(`/api/attempts/${attempt.id}/answers/q2`).set(as(candidate)).send({ response: false }).expect(409);
+    const late = await request(app).put(`/api/attempts/${attempt.id}/answers/q2`).set(bearer(candidate)).send({ response: false }).expect(409);
     expect(late.body.error.code).toBe('attempt_closed');
     const stored = (await AttemptModel.findById(attempt.id).lean())!;
     expect(await AttemptResponseModel.countDocuments({ attemptId: attempt.id, itemId: 'q2' })).toBe(0);
@@ -182,7 +181,7 @@ describe('attempt lifecycle', () => {
     const candidate = await createUser(app);
     const attempt = (await start(candidate, 'QUICK-L4').expect(201)).body.attempt;
     const keys = await correctResponses(attempt.id);
-    await request(app).put(`/api/attempts/${attempt.id}/answers/q1`).set(as(candidate)).send({ response: keys.q1 }).expect(200);
+    await request(app).put(`/api/attempts/${attempt.id}/answers/q1`).set(bearer(candidate)).send({ response: keys.q1 }).expect(200);
     await expireDeadline(attempt.id, 60);
     expect(await sweepExpiredAttempts()).toBeGreaterThanOrEqual(1);
     const stored = (await AttemptModel.findById(attempt.id).lean())!;
@@ -197,7 +196,7 @@ describe('attempt lifecycle', () => {
     const candidate = await createUser(app);
     const attempt = (await start(candidate, 'QUICK-L4').expect(201)).body.attempt;
     await expireDeadline(attempt.id, 60);
-    const res = await request(app).get(`/api/attempts/${attempt.id}`).set(as(candidate)).expect(200);
+    const res = await request(app).get(`/api/attempts/${attempt.id}`).set(bearer(candidate)).expect(200);
     expect(res.body.attempt.status).toBe('graded');
     expect(res.body.attempt.result.finalizedBy).toBe('deadline');
   });
@@ -216,54 +215,54 @@ describe('attempt lifecycle', () => {
     const candidate = await createUser(app);
     const attempt = (await start(candidate, 'QUICK-L4').expect(201)).body.attempt;
     const [one, two] = await Promise.all([
-      request(app).post(`/api/attempts/${attempt.id}/submit`).set(as(candidate)),
-      request(app).post(`/api/attempts/${attempt.id}/submit`).set(as(candidate)),
+      request(app).post(`/api/attempts/${attempt.id}/submit`).set(bearer(candidate)),
+      request(app).post(`/api/attempts/${attempt.id}/submit`).set(bearer(candidate)),
     ]);
-    const three = await request(app).post(`/api/attempts/${attempt.id}/submit`).set(as(candidate)).expect(200);
+    const three = await request(app).post(`/api/attempts/${attempt.id}/submit`).set(bearer(candidate)).expect(200);
     expect([one.status, two.status]).toEqual([200, 200]);
     expect(one.body.result).toEqual(two.body.result);
     expect(three.body.result).toEqual(one.body.result);
     expect(graded.filter((id) => id === attempt.id)).toHaveLength(1);
-    await request(app).put(`/api/attempts/${attempt.id}/answers/q1`).set(as(candidate)).send({ response: true }).expect(409);
+    await request(app).put(`/api/attempts/${attempt.id}/answers/q1`).set(bearer(candidate)).send({ response: true }).expect(409);
   });
 
   it('when the page submits at zero with time_up, then the result says the deadline ended it; an early time_up is an ordinary submit', async () => {
     const [early, onTime] = await Promise.all([createUser(app), createUser(app)]);
     const a = (await start(early, 'QUICK-L5').expect(201)).body.attempt;
-    const first = await request(app).post(`/api/attempts/${a.id}/submit`).set(as(early)).send({ reason: 'time_up' }).expect(200);
+    const first = await request(app).post(`/api/attempts/${a.id}/submit`).set(bearer(early)).send({ reason: 'time_up' }).expect(200);
     expect(first.body.result.finalizedBy).toBe('submitted');
     const b = (await start(onTime, 'QUICK-L5').expect(201)).body.attempt;
     await expireDeadline(b.id, 1);
-    const second = await request(app).post(`/api/attempts/${b.id}/submit`).set(as(onTime)).send({ reason: 'time_up' }).expect(200);
+    const second = await request(app).post(`/api/attempts/${b.id}/submit`).set(bearer(onTime)).send({ reason: 'time_up' }).expect(200);
     expect(second.body.result.finalizedBy).toBe('deadline');
-    await request(app).post(`/api/attempts/${b.id}/submit`).set(as(onTime)).send({ reason: 'bored' }).expect(400);
+    await request(app).post(`/api/attempts/${b.id}/submit`).set(bearer(onTime)).send({ reason: 'bored' }).expect(400);
   });
 
   it("when a candidate touches another candidate's attempt, then 404 every time", async () => {
     const [owner, other] = await Promise.all([createUser(app), createUser(app)]);
     const attempt = (await start(owner, 'QUICK-L5').expect(201)).body.attempt;
-    await request(app).get(`/api/attempts/${attempt.id}`).set(as(other)).expect(404);
-    await request(app).put(`/api/attempts/${attempt.id}/answers/q1`).set(as(other)).send({ response: true }).expect(404);
-    await request(app).post(`/api/attempts/${attempt.id}/submit`).set(as(other)).expect(404);
-    await request(app).get('/api/attempts/not-an-id').set(as(other)).expect(404);
+    await request(app).get(`/api/attempts/${attempt.id}`).set(bearer(other)).expect(404);
+    await request(app).put(`/api/attempts/${attempt.id}/answers/q1`).set(bearer(other)).send({ response: true }).expect(404);
+    await request(app).post(`/api/attempts/${attempt.id}/submit`).set(bearer(other)).expect(404);
+    await request(app).get('/api/attempts/not-an-id').set(bearer(other)).expect(404);
     expect((await AttemptModel.findById(attempt.id).lean())?.status).toBe('in_progress');
   });
 
   it('when an examiner grants extra time, then the deadline includes it', async () => {
     const candidate = await createUser(app);
     const id = examId('QUICK-L3');
-    await request(app).post(`/api/exams/${id}/extensions`).set(as(examiner)).send({ userId: candidate.id, extraSeconds: 600, reason: 'accessibility' }).expect(200);
-    const attempt = (await request(app).post(`/api/exams/${id}/attempts`).set(as(candidate)).expect(201)).body.attempt;
+    await request(app).post(`/api/exams/${id}/extensions`).set(bearer(examiner)).send({ userId: candidate.id, extraSeconds: 600, reason: 'accessibility' }).expect(200);
+    const attempt = (await request(app).post(`/api/exams/${id}/attempts`).set(bearer(candidate)).expect(201)).body.attempt;
     expect(new Date(attempt.deadline).getTime() - new Date(attempt.startedAt).getTime()).toBe((1200 + 600) * 1000);
-    await request(app).post(`/api/exams/${id}/extensions`).set(as(candidate)).send({ userId: candidate.id, extraSeconds: 9999 }).expect(403);
+    await request(app).post(`/api/exams/${id}/extensions`).set(bearer(candidate)).send({ userId: candidate.id, extraSeconds: 9999 }).expect(403);
   });
 
   it('when the attempt limit or cooldown applies, then 409 says when the next attempt is allowed', async () => {
     const candidate = await createUser(app);
     const id = examId('CERT-L5');
-    const attempt = (await request(app).post(`/api/exams/${id}/attempts`).set(as(candidate)).expect(201)).body.attempt;
-    await request(app).post(`/api/attempts/${attempt.id}/submit`).set(as(candidate)).expect(200);
-    const cooldown = await request(app).post(`/api/exams/${id}/attempts`).set(as(candidate)).expect(409);
+    const attempt = (await request(app).post(`/api/exams/${id}/attempts`).set(bearer(candidate)).expect(201)).body.attempt;
+    await request(app).post(`/api/attempts/${attempt.id}/submit`).set(bearer(candidate)).expect(200);
+    const cooldown = await request(app).post(`/api/exams/${id}/attempts`).set(bearer(candidate)).expect(409);
     expect(cooldown.body.error.code).toBe('attempt_cooldown');
     expect(new Date(cooldown.body.error.details.nextAttemptAt).getTime()).toBeGreaterThan(Date.now() + 86_000_000);
   });
@@ -274,14 +273,14 @@ describe('keys stay secret', () => {
     const candidate = await createUser(app);
     const id = examId('MOCK-L3');
     const responses = [
-      await request(app).get('/api/exams').set(as(candidate)).expect(200),
-      await request(app).get(`/api/exams/${id}`).set(as(candidate)).expect(200),
-      await request(app).post(`/api/exams/${id}/attempts`).set(as(candidate)).expect(201),
+      await request(app).get('/api/exams').set(bearer(candidate)).expect(200),
+      await request(app).get(`/api/exams/${id}`).set(bearer(candidate)).expect(200),
+      await request(app).post(`/api/exams/${id}/attempts`).set(bearer(candidate)).expect(201),
     ];
     const attemptId = responses[2]!.body.attempt.id;
-    responses.push(await request(app).get(`/api/attempts/${attemptId}`).set(as(candidate)).expect(200));
-    responses.push(await request(app).put(`/api/attempts/${attemptId}/answers/q1`).set(as(candidate)).send({ response: true }).expect(200));
-    responses.push(await request(app).get('/api/attempts').set(as(candidate)).expect(200));
+    responses.push(await request(app).get(`/api/attempts/${attemptId}`).set(bearer(candidate)).expect(200));
+    responses.push(await request(app).put(`/api/attempts/${attemptId}/answers/q1`).set(bearer(candidate)).send({ response: true }).expect(200));
+    responses.push(await request(app).get('/api/attempts').set(bearer(candidate)).expect(200));
     const stored = (await AttemptModel.findById(attemptId).lean())!;
     const contents = [...(await loadVersions(stored.items)).values()];
     for (const res of responses) {
@@ -295,17 +294,17 @@ describe('keys stay secret', () => {
   it('when a certification attempt is graded, then the result shows domains but never keys or explanations', async () => {
     const candidate = await createUser(app);
     const attempt = (await start(candidate, 'CERT-L4').expect(201)).body.attempt;
-    const res = await request(app).post(`/api/attempts/${attempt.id}/submit`).set(as(candidate)).expect(200);
+    const res = await request(app).post(`/api/attempts/${attempt.id}/submit`).set(bearer(candidate)).expect(200);
     expect(res.body.result.byDomain.length).toBeGreaterThan(0);
     expect(res.text).not.toMatch(/"(key|explanation|correct)"\s*:/);
-    const again = await request(app).get(`/api/attempts/${attempt.id}`).set(as(candidate)).expect(200);
+    const again = await request(app).get(`/api/attempts/${attempt.id}`).set(bearer(candidate)).expect(200);
     expect(again.text).not.toMatch(/"(key|explanation|correct)"\s*:/);
   });
 
   it('when a mock attempt is graded, then the review shows each answer, the key and the explanation', async () => {
     const candidate = await createUser(app);
     const attempt = (await start(candidate, 'QUICK-L3').expect(201)).body.attempt;
-    const res = await request(app).post(`/api/attempts/${attempt.id}/submit`).set(as(candidate)).expect(200);
+    const res = await request(app).post(`/api/attempts/${attempt.id}/submit`).set(bearer(candidate)).expect(200);
     expect(res.body.result.items).toHaveLength(20);
     expect(res.body.result.items[0]).toEqual(expect.objectContaining({ key: expect.anything(), explanation: expect.any(String), correct: false, response: null }));
   });

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { QuestionModel, QuestionVersionModel } from '../src/components/questions/question.model';
-import { buildTestApp, createUser, type TestUser } from './helpers/app';
+import { bearer, buildTestApp, createUser, type TestUser } from './helpers/app';
 import { useTestDatabase } from './helpers/database';
 import { sampleQuestion } from './helpers/questions';
 
@@ -12,13 +12,12 @@ beforeAll(async () => {
   examiner = await createUser(app, ['examiner']);
 });
 
-const as = (user: TestUser) => ({ Authorization: `Bearer ${user.token}` });
 
 function importText(format: string, body: string, query: Record<string, string> = {}) {
   return request(app)
     .post('/api/questions/import')
     .query({ format, ...query })
-    .set(as(examiner))
+    .set(bearer(examiner))
     .set('Content-Type', 'text/plain; charset=utf-8')
     .send(body);
 }
@@ -97,7 +96,7 @@ describe('importing files written for Moodle', () => {
     <tags><tag><text>deployment</text></tag><tag><text>ate-level-4</text></tag></tags>
   </question>
 </quiz>`;
-    const res = await request(app).post('/api/questions/import').query({ format: 'moodlexml', language: 'en' }).set(as(examiner)).set('Content-Type', 'application/xml').send(xml).expect(201);
+    const res = await request(app).post('/api/questions/import').query({ format: 'moodlexml', language: 'en' }).set(bearer(examiner)).set('Content-Type', 'application/xml').send(xml).expect(201);
     const [q] = await QuestionModel.find({ code: res.body.codes[0] }).lean();
     expect(q).toMatchObject({ type: 'truefalse', domain: 'system-ops', levels: [4], answer: true, tags: ['deployment'] });
   });
@@ -106,7 +105,7 @@ describe('importing files written for Moodle', () => {
     const csv = 'type,domain,levels,stem_zh,stem_en,explanation_zh,explanation_en,correct\r\ntruefalse,ethics,5|4|3|2|1,"标注员可以把客户数据带回家处理。","Annotators may take client data home to work on it.","违反保密要求。","It breaks confidentiality.",false\r\n';
     const res = await request(app)
       .post('/api/questions/import')
-      .set(as(examiner))
+      .set(bearer(examiner))
       .field('format', 'csv')
       .attach('file', Buffer.from(csv, 'utf8'), { filename: 'bank.csv', contentType: 'text/csv' })
       .expect(201);
@@ -156,14 +155,14 @@ describe('broken files change nothing', () => {
 
   it('when a candidate imports, then 403', async () => {
     const candidate = await createUser(app);
-    await request(app).post('/api/questions/import').query({ format: 'json' }).set(as(candidate)).set('Content-Type', 'application/json').send('[]').expect(403);
+    await request(app).post('/api/questions/import').query({ format: 'json' }).set(bearer(candidate)).set('Content-Type', 'application/json').send('[]').expect(403);
   });
 });
 
 describe('duplicates', () => {
   it('when a file repeats a stem already in the bank or earlier in the file, then those are reported and skipped, never doubled', async () => {
     const existing = sampleQuestion();
-    await request(app).post('/api/questions').set(as(examiner)).send(existing).expect(201);
+    await request(app).post('/api/questions').set(bearer(examiner)).send(existing).expect(201);
     const fresh = sampleQuestion();
     const repeatOfExisting = { ...sampleQuestion(), stem: { zh: existing.stem.zh, en: existing.stem.en.toUpperCase() } };
     const repeatInFile = { ...sampleQuestion(), stem: fresh.stem };
@@ -188,11 +187,11 @@ describe('export and re-import', () => {
       { ...sampleQuestion({ tags: [tag] }), type: 'truefalse', options: undefined, answer: false },
       { ...sampleQuestion({ tags: [tag] }), type: 'fill', options: undefined, accepted: ['0.75'], tolerance: 0.01 },
     ];
-    for (const q of originals) await request(app).post('/api/questions').set(as(examiner)).send(q).expect(201);
+    for (const q of originals) await request(app).post('/api/questions').set(bearer(examiner)).send(q).expect(201);
     const before = await QuestionModel.find({ tags: tag }).sort({ code: 1 }).lean();
-    const exported = await request(app).get('/api/questions/export').query({ format, tag }).set(as(examiner)).expect(200);
+    const exported = await request(app).get('/api/questions/export').query({ format, tag }).set(bearer(examiner)).expect(200);
     expect(exported.headers['content-disposition']).toMatch(/^attachment; filename="?questions-\d{4}-\d{2}-\d{2}\.\w+"?$/);
-    for (const q of before) await request(app).delete(`/api/questions/${q._id}`).set(as(examiner)).expect(204);
+    for (const q of before) await request(app).delete(`/api/questions/${q._id}`).set(bearer(examiner)).expect(204);
     const reimport = await importText(format, exported.text);
     expect(reimport.body.error).toBeUndefined();
     expect(reimport.status).toBe(201);

@@ -76,3 +76,13 @@ export async function createUser(app: Express, roles: Role[] = ['candidate'], fi
   if (roles.join() !== 'candidate') await UserModel.updateOne({ _id: id }, { $set: { roles } });
   return { id, email, password, token: res.body.token as string };
 }
+
+/** API requests as `user`. */
+export function bearer(user: Pick<TestUser, 'token'>): { Authorization: string } {
+  return { Authorization: `Bearer ${user.token}` };
+}
+
+/** Page requests as `user` (the session cookie), optionally with the language cookie. */
+export function session(user: Pick<TestUser, 'token'>, lang?: 'en' | 'zh-CN'): { Cookie: string } {
+  return { Cookie: `ate_session=${user.token}${lang ? `; lang=${lang}` : ''}` };
+}
