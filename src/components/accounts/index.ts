@@ -6,6 +6,6 @@ export { ensureAdmin, type AdminBootstrapResult } from './accounts.service';
 export { createTokenService, type TokenService } from './token';
 export { ROLES, type Role } from './user.model';
 export type { PublicUser } from './user.repository';
-export { findUserById, findIdNumber } from './user.repository';
+export { findUserById, findUsersByIds, findIdNumber } from './user.repository';
 export { userAdminPagesRouter } from './users.pages';
 export { findUserByEmail } from './user.repository';

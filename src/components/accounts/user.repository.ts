@@ -47,6 +47,13 @@ export async function createUser(input: {
   }
 }
 
+/** Several users in one query (lists that show who did what). Unknown ids are simply absent. */
+export async function findUsersByIds(ids: string[]): Promise<Map<string, PublicUser>> {
+  const objectIds = ids.map(asObjectId).filter((id): id is Types.ObjectId => !!id);
+  const users = objectIds.length ? await UserModel.find({ _id: { $in: objectIds } }).lean<StoredUser[]>() : [];
+  return new Map(users.map((u) => [u._id.toHexString(), toPublicUser(u)]));
+}
+
 export async function findUserById(id: string): Promise<PublicUser | undefined> {
   const _id = asObjectId(id);
   if (!_id) return undefined;

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { AppError, ConflictError, UnauthenticatedError, ValidationError, type ErrorDetail } from '../../lib/errors';
 import { translate, type Locale } from '../../lib/i18n';
 import { emailSchema, parseInput } from '../../lib/validation';
-import { findUserByEmail, findUserById, requireRole } from '../accounts';
+import { findUserByEmail, findUsersByIds, requireRole } from '../accounts';
 import { DOMAINS, QUESTION_TYPES } from '../questions';
 import { safeNextPath } from '../web';
 import {
@@ -195,8 +195,7 @@ interface ExtensionValues {
 async function renderExtensions(req: Request, res: Response, exam: ExamView, state: { values?: ExtensionValues; errors?: Record<string, string> } = {}, status = 200): Promise<void> {
   const locale = req.locale;
   const extensions = await listExtensions(exam.id);
-  const names = new Map<string, { name: string; email: string } | undefined>();
-  for (const id of new Set(extensions.flatMap((e) => [e.userId, e.grantedBy]))) names.set(id, await findUserById(id));
+  const names: Map<string, { name: string; email: string } | undefined> = await findUsersByIds([...new Set(extensions.flatMap((e) => [e.userId, e.grantedBy]))]);
   const errors = state.errors ?? {};
   res.status(status).render('pages/bank/exams-extensions', {
     title: translate(locale, 'bank.exams.ext.title', { code: exam.code }),
