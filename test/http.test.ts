@@ -1,11 +1,17 @@
 import mongoose from 'mongoose';
+import { Router } from 'express';
 import request from 'supertest';
 import { UserModel } from '../src/components/accounts/user.model';
 import { buildTestApp } from './helpers/app';
 import { useTestDatabase } from './helpers/database';
 
 const database = useTestDatabase();
-const { app } = buildTestApp();
+// A route that fails the way a bug would, to see what clients get for an unexpected error.
+const broken = Router();
+broken.get('/api/test-only/broken', () => {
+  throw new Error('secret internal detail at /work/src/somewhere.ts:12:3');
+});
+const { app } = buildTestApp({ extraRouters: [broken] });
 
 describe('HTTP hygiene', () => {
   it('when the database answers, then /healthz is 200 ok/up', async () => {
@@ -35,6 +41,30 @@ describe('HTTP hygiene', () => {
       .send('email=a@b.c')
       .expect(415);
     expect(res.body.error.code).toBe('unsupported_media_type');
+  });
+
+  it('when code fails unexpectedly, then a generic 500 internal with the request id and no stack or internal text', async () => {
+    const res = await request(app).get('/api/test-only/broken').expect(500);
+    expect(res.body.error.code).toBe('internal');
+    expect(res.body.error.details.requestId).toBe(res.headers['x-request-id']);
+    expect(res.text).not.toMatch(/secret|\/work\/|\.ts:\d+/);
+  });
+
+  it.each(['/verify/%E0%A4%A', '/api/certificates/%E0%A4%A', '/api/exams/%E0%A4%A', '/api/attempts/%zz/answers/q1', '/assets/%E0%A4%A', '/lang/%'])(
+    'when a path is not valid percent-encoding (%s), then a 4xx with a stable code, never a 500',
+    async (path) => {
+      const res = await request(app).get(path).set('Accept', 'application/json');
+      // Parameters fail to decode (400); a static file path that cannot decode is simply not found (404).
+      expect([400, 404]).toContain(res.status);
+      expect(res.body.error.code).toMatch(/^(invalid_path|not_found)$/);
+    },
+  );
+
+  it('when an error answers an API call, then its message speaks the request language', async () => {
+    const zh = await request(app).post('/api/auth/login').set('Content-Type', 'application/json').set('Accept-Language', 'zh-CN').send('{"email": ').expect(400);
+    expect(zh.body.error.message).toBe('请求体不是有效的 JSON。');
+    const en = await request(app).post('/api/auth/login').set('Content-Type', 'application/json').set('Accept-Language', 'en').send('{"email": ').expect(400);
+    expect(en.body.error.message).toBe('The request body is not valid JSON.');
   });
 
   it('when an API route does not exist, then 404 not_found as JSON', async () => {
@@ -77,10 +107,10 @@ describe('when the database is unreachable', () => {
     expect(res.body).toEqual({ status: 'degraded', db: 'down' });
   });
 
-  it('then an API call fails with a generic 500 internal that carries a request id and no stack', async () => {
-    const res = await request(app).post('/api/auth/login').send({ email: 'a@example.com', password: 'whatever pw' }).expect(500);
-    expect(res.body.error.code).toBe('internal');
-    expect(res.body.error.details.requestId).toBe(res.headers['x-request-id']);
+  it('then an API call fails at once with 503 db_unavailable, Retry-After, and no stack', async () => {
+    const res = await request(app).post('/api/auth/login').send({ email: 'a@example.com', password: 'whatever pw' }).expect(503);
+    expect(res.body.error.code).toBe('db_unavailable');
+    expect(res.headers['retry-after']).toBe('5');
     expect(res.text).not.toMatch(/at .*\.(ts|js):\d+|Mongo/);
   });
 

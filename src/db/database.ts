@@ -1,6 +1,7 @@
 // Opens the app's database: the configured MONGODB_URI, or an embedded server started for us.
 import mongoose from 'mongoose';
 import type { Config } from '../config';
+import { isDatabaseUnavailable } from '../lib/errors';
 import { redactUri, type Logger } from '../lib/logger';
 import { startEmbeddedDatabase, type EmbeddedKind } from './embedded-database';
 
@@ -39,15 +40,35 @@ export async function openDatabase(
   };
 }
 
+/**
+ * How long one operation waits for a reachable database before failing with db_unavailable. Short on
+ * purpose: a candidate's autosave should fail fast (and be retried from the page's journal) rather than
+ * hang while the database is away; the driver reconnects by itself when it returns.
+ */
+export const SERVER_SELECTION_TIMEOUT_MS = 2_000;
+/** The first connection may wait longer: an embedded server can still be opening its files. */
+const INITIAL_CONNECT_BUDGET_MS = 30_000;
+
 /** A database name in the URI wins over `dbName`, so MONGODB_URI=…/mydb does what it says. */
 export async function connectMongoose(uri: string, dbName?: string): Promise<void> {
   const hasDbInUri = /^mongodb(\+srv)?:\/\/[^/]+\/[^/?]+/.test(uri);
-  await mongoose.connect(uri, {
-    dbName: hasDbInUri ? undefined : (dbName ?? DEFAULT_DB_NAME),
-    serverSelectionTimeoutMS: 10_000,
-    // Indexes back invariants (unique email, one active attempt…), so build them at start-up.
-    autoIndex: true,
-  });
+  const deadline = Date.now() + INITIAL_CONNECT_BUDGET_MS;
+  for (;;) {
+    try {
+      await mongoose.connect(uri, {
+        dbName: hasDbInUri ? undefined : (dbName ?? DEFAULT_DB_NAME),
+        serverSelectionTimeoutMS: SERVER_SELECTION_TIMEOUT_MS,
+        // No queueing while disconnected: a request gets its 503 now instead of hanging for 10 s.
+        bufferCommands: false,
+        // Indexes back invariants (unique email, one active attempt…), so build them at start-up.
+        autoIndex: true,
+      });
+      return;
+    } catch (err) {
+      if (Date.now() > deadline || !isDatabaseUnavailable(err)) throw err;
+      await mongoose.disconnect().catch(() => undefined);
+    }
+  }
 }
 
 /** For /healthz: answers within `timeoutMs` whether the database responds. */

@@ -63,13 +63,13 @@ export class ConflictError extends AppError {
 
 export class PayloadTooLargeError extends AppError {
   constructor(limit: string) {
-    super(413, 'payload_too_large', `The request body is larger than ${limit}.`);
+    super(413, 'payload_too_large', `The request body is larger than ${limit}.`, { limit });
   }
 }
 
 export class UnsupportedMediaTypeError extends AppError {
   constructor(expected: string) {
-    super(415, 'unsupported_media_type', `The request body must be ${expected}.`);
+    super(415, 'unsupported_media_type', `The request body must be ${expected}.`, { expected });
   }
 }
 
@@ -85,6 +85,41 @@ export class ServiceUnavailableError extends AppError {
   constructor(message: string) {
     super(503, 'service_unavailable', message);
   }
+}
+
+/** The database did not answer in time: the client may retry; nothing was changed by this request. */
+export class DatabaseUnavailableError extends AppError {
+  constructor() {
+    super(503, 'db_unavailable', 'The database is not reachable right now; try again in a few seconds.', null, { 'Retry-After': '5' });
+  }
+}
+
+/** A state-changing request authenticated by the session cookie that did not come from our own pages. */
+export class CrossSiteRequestError extends AppError {
+  constructor() {
+    super(403, 'cross_site_request', 'This request did not come from this site\'s own pages, so it was refused.');
+  }
+}
+
+// What the MongoDB driver and Mongoose throw when the server is gone or cannot be selected in time.
+const UNAVAILABLE_ERRORS = new Set([
+  'MongoServerSelectionError',
+  'MongooseServerSelectionError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoNotConnectedError',
+  'MongoPoolClearedError',
+  'MongoTopologyClosedError',
+  'MongoExpiredSessionError',
+]);
+
+/** True for driver errors that mean "the database is unreachable", not "the request was wrong". */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const { name, message } = err as { name?: unknown; message?: unknown };
+  if (typeof name === 'string' && UNAVAILABLE_ERRORS.has(name)) return true;
+  // Mongoose's own wording when it gave up waiting for a connection.
+  return name === 'MongooseError' && typeof message === 'string' && /buffering timed out|before initial connection|Connection was force closed|Client must be connected/i.test(message);
 }
 
 /** MongoDB's duplicate-key error (also what FerretDB returns), for unique-index invariants. */

@@ -5,10 +5,13 @@ import { pinoHttp } from 'pino-http';
 import {
   AppError,
   BadRequestError,
+  DatabaseUnavailableError,
+  isDatabaseUnavailable,
   NotFoundError,
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
 } from './errors';
+import { negotiateLocale, translate } from './i18n';
 import type { Logger } from './logger';
 
 export const JSON_BODY_LIMIT = '1mb';
@@ -62,9 +65,44 @@ function fromBodyParser(err: { type?: string; status?: number }): AppError | und
       return new UnsupportedMediaTypeError('UTF-8 encoded');
     case 'parameters.too.many':
       return new PayloadTooLargeError('the parameter limit');
+    case 'request.aborted':
+      return new BadRequestError('request_aborted', 'The request ended before its body was complete.');
+    case 'request.size.invalid':
+      return new BadRequestError('invalid_body', 'The request body does not match its declared length.');
     default:
       return undefined;
   }
+}
+
+/**
+ * Other client errors raised by Express's own parts (http-errors with a 4xx status): a path parameter
+ * that is not valid percent-encoding, a static file request with a malformed path, a bad range.
+ */
+function fromHttpError(err: { status?: unknown; statusCode?: unknown; expose?: unknown }, req: Request): AppError | undefined {
+  const status = typeof err.status === 'number' ? err.status : typeof err.statusCode === 'number' ? err.statusCode : undefined;
+  if (status === undefined || status < 400 || status > 499) return undefined;
+  if (status === 400 && err instanceof URIError) return new BadRequestError('invalid_path', 'The address contains invalid percent-encoding.');
+  if (status === 404) return new NotFoundError(`No route for ${req.method} ${req.path}.`);
+  if (status === 413) return new PayloadTooLargeError('the limit');
+  if (status === 415) return new UnsupportedMediaTypeError('a supported type');
+  return new AppError(status, status === 416 ? 'range_not_satisfiable' : 'bad_request', 'The request is not valid.');
+}
+
+/** Any thrown value as the AppError the client will see; undefined for our own bugs (a 500). */
+export function toClientError(err: unknown, req: Request): AppError | undefined {
+  if (err instanceof AppError) return err;
+  if (isDatabaseUnavailable(err)) return new DatabaseUnavailableError();
+  if (typeof err !== 'object' || err === null) return undefined;
+  return fromBodyParser(err) ?? fromHttpError(err, req);
+}
+
+/** The message in the request's language when the message files know the code; else the thrown text. */
+export function localizedMessage(req: Request, error: AppError): string {
+  const locale = req.locale ?? negotiateLocale({ acceptLanguage: req.get('accept-language') });
+  const key = `err.${error.code}`;
+  const details = typeof error.details === 'object' && error.details !== null && !Array.isArray(error.details) ? (error.details as Record<string, unknown>) : {};
+  const text = translate(locale, key, details);
+  return text === key ? error.message : text;
 }
 
 export interface ErrorPageRenderer {
@@ -74,21 +112,23 @@ export interface ErrorPageRenderer {
 /** Registered last. API callers get {"error":{code,message,details}}; browsers get the error page. */
 export function errorHandler(renderErrorPage: ErrorPageRenderer): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
-    if (res.headersSent) return next(err);
-    let error: AppError;
-    if (err instanceof AppError) error = err;
-    else {
-      const mapped = typeof err === 'object' && err !== null ? fromBodyParser(err) : undefined;
-      if (mapped) error = mapped;
-      else {
-        req.log.error({ err }, 'unhandled error');
-        error = new AppError(500, 'internal', 'An unexpected error occurred.', { requestId: req.id });
-      }
+    if (res.headersSent) {
+      // Too late for an error response: end this one so the client is not left waiting.
+      req.log.warn({ err }, 'error after the response had started');
+      res.destroy();
+      return;
+    }
+    let error = toClientError(err, req);
+    if (!error) {
+      req.log.error({ err }, 'unhandled error');
+      error = new AppError(500, 'internal', 'An unexpected error occurred.', { requestId: req.id });
+    } else if (error.status >= 500) {
+      req.log.warn({ err, code: error.code }, 'request failed');
     }
     if (error.headers) res.set(error.headers);
     res.status(error.status);
     if (isApiRequest(req)) {
-      res.json({ error: { code: error.code, message: error.message, details: error.details ?? null } });
+      res.json({ error: { code: error.code, message: localizedMessage(req, error), details: error.details ?? null } });
     } else {
       renderErrorPage(req, res, error);
     }

@@ -1,8 +1,10 @@
-// Reads an uploaded file (multipart/form-data, field "file") or a raw request body as UTF-8 text,
-// refusing anything over `limitBytes` with 413 before it is all in memory.
+// Reads an uploaded file (multipart/form-data, field "file") or a raw request body, refusing anything over
+// `limitBytes` with 413 while it streams. Every way a client can break a body — truncated, garbled, wrong
+// boundary, aborted, dribbled too slowly — ends as a 4xx: an unhandled error on any stream here would stop
+// the whole process, so every stream busboy hands out gets an error listener.
 import busboy from 'busboy';
 import type { Request } from 'express';
-import { BadRequestError, PayloadTooLargeError } from './errors';
+import { AppError, BadRequestError, PayloadTooLargeError } from './errors';
 
 export interface Upload {
   data: Buffer;
@@ -13,6 +15,19 @@ export interface Upload {
 
 export interface UploadedText extends Omit<Upload, 'data'> {
   text: string;
+}
+
+/** A body that stops arriving for this long is abandoned (a slow-drip client holds nothing forever). */
+export const UPLOAD_IDLE_MS = 30_000;
+
+class RequestTimeoutError extends AppError {
+  constructor() {
+    super(408, 'request_timeout', 'The request body arrived too slowly and was abandoned.');
+  }
+}
+
+function aborted(): AppError {
+  return new BadRequestError('request_aborted', 'The request ended before its body was complete.');
 }
 
 /** The uploaded bytes as they came (PDFs and other binary files). */
@@ -28,22 +43,69 @@ export async function readUploadText(req: Request, limitBytes: number, limitLabe
   return { ...rest, text: data.toString('utf8').replace(/^\uFEFF/, '') };
 }
 
+/**
+ * Watches the request itself while a reader consumes it: the size limit, the idle timeout, and a client
+ * that goes away. `fail` is called at most once; `done` stops the watching.
+ */
+function watchRequest(req: Request, limitBytes: number, limitLabel: string, fail: (err: AppError) => void): { done(): void } {
+  let size = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => fail(new RequestTimeoutError()), UPLOAD_IDLE_MS);
+  };
+  const onData = (chunk: Buffer) => {
+    size += chunk.length;
+    arm();
+    if (size > limitBytes) fail(new PayloadTooLargeError(limitLabel));
+  };
+  const onAborted = () => fail(aborted());
+  const onClose = () => {
+    if (!req.complete) fail(aborted());
+  };
+  req.on('data', onData);
+  req.on('aborted', onAborted);
+  req.on('error', onAborted);
+  req.on('close', onClose);
+  arm();
+  return {
+    done() {
+      clearTimeout(timer);
+      req.removeListener('data', onData);
+      req.removeListener('aborted', onAborted);
+      req.removeListener('close', onClose);
+      // The error listener stays: a late socket error after we answered must not become an uncaught one.
+    },
+  };
+}
+
+/** Stops reading a refused body: drains what still arrives so the response can go out. */
+function discardRest(req: Request): void {
+  req.removeAllListeners('data');
+  req.on('error', () => undefined);
+  req.resume();
+}
+
 function readRaw(req: Request, limitBytes: number, limitLabel: string): Promise<Upload> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limitBytes) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(new PayloadTooLargeError(limitLabel));
-        return;
-      }
-      chunks.push(chunk);
+    let settled = false;
+    const watch = watchRequest(req, limitBytes, limitLabel, (err) => {
+      if (settled) return;
+      settled = true;
+      watch.done();
+      discardRest(req);
+      reject(err);
     });
-    req.on('end', () => resolve({ data: Buffer.concat(chunks), fields: {} }));
-    req.on('error', reject);
+    req.on('data', (chunk: Buffer) => {
+      if (!settled) chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (settled) return;
+      settled = true;
+      watch.done();
+      resolve({ data: Buffer.concat(chunks), fields: {} });
+    });
   });
 }
 
@@ -69,36 +131,50 @@ export function readMultipartForm(
     try {
       parser = busboy({ headers: req.headers, limits: { files: allowFile ? 1 : 0, fileSize: limitBytes, fields: maxFields, fieldSize: 10_000, parts: maxFields + 1 } });
     } catch {
+      // No boundary, or not multipart at all.
+      discardRest(req);
       reject(malformed());
       return;
     }
     const form: MultipartForm = { fields: new Map() };
-    let size = 0;
-    let failed = false;
-    const fail = (err: Error) => {
-      if (failed) return;
-      failed = true;
+    let settled = false;
+    const fail = (err: AppError) => {
+      if (settled) return;
+      settled = true;
+      watch.done();
       req.unpipe(parser);
-      req.resume();
+      discardRest(req);
+      // The parser may still report what it was in the middle of; nobody is listening for it any more.
+      parser.removeAllListeners();
+      parser.on('error', () => undefined);
       reject(err);
     };
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limitBytes) fail(new PayloadTooLargeError(limitLabel));
+    const watch = watchRequest(req, limitBytes, limitLabel, fail);
+    parser.on('field', (name, value) => {
+      if (!settled) form.fields.set(name, [...(form.fields.get(name) ?? []), value]);
     });
-    parser.on('field', (name, value) => form.fields.set(name, [...(form.fields.get(name) ?? []), value]));
     parser.on('fieldsLimit', () => fail(new PayloadTooLargeError('the field limit')));
+    parser.on('partsLimit', () => fail(new PayloadTooLargeError('the part limit')));
     parser.on('file', (name, stream, info) => {
+      // A truncated body ends the file stream with an error ("Unexpected end of form"): a 400, never a crash.
+      stream.on('error', () => fail(malformed()));
+      if (name !== 'file' || form.file) {
+        stream.resume();
+        return;
+      }
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('limit', () => fail(new PayloadTooLargeError(limitLabel)));
       stream.on('end', () => {
-        if (name === 'file') form.file = { data: Buffer.concat(chunks), filename: info.filename ?? 'upload' };
+        if (!settled && !(stream as { truncated?: boolean }).truncated) form.file = { data: Buffer.concat(chunks), filename: info.filename ?? 'upload' };
       });
     });
     parser.on('error', () => fail(malformed()));
     parser.on('close', () => {
-      if (!failed) resolve(form);
+      if (settled) return;
+      settled = true;
+      watch.done();
+      resolve(form);
     });
     req.pipe(parser);
   });

@@ -8,6 +8,8 @@ import coreEn from './messages/core.en.json';
 import coreZh from './messages/core.zh-CN.json';
 import examEn from './messages/exam.en.json';
 import examZh from './messages/exam.zh-CN.json';
+import errorsEn from './messages/errors.en.json';
+import errorsZh from './messages/errors.zh-CN.json';
 
 export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -15,8 +17,8 @@ export const DEFAULT_LOCALE: Locale = 'zh-CN';
 export const LOCALE_COOKIE = 'lang';
 
 const MESSAGES: Record<Locale, Record<string, string>> = {
-  en: { ...coreEn, ...bankEn, ...examEn, ...certEn },
-  'zh-CN': { ...coreZh, ...bankZh, ...examZh, ...certZh },
+  en: { ...coreEn, ...bankEn, ...examEn, ...certEn, ...errorsEn },
+  'zh-CN': { ...coreZh, ...bankZh, ...examZh, ...certZh, ...errorsZh },
 };
 
 export function isLocale(value: unknown): value is Locale {
