@@ -6,22 +6,38 @@ import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
 import type { Config } from './config';
 import { pingDatabase } from './db/database';
-import { accountsApiRouter, accountsPagesRouter, authenticate, userAdminPagesRouter, type TokenService } from './components/accounts';
+import { accountsApiRouter, accountsPagesRouter, authenticate, SESSION_COOKIE, userAdminPagesRouter, type TokenService } from './components/accounts';
 import { certificateApiRouter, certificatePagesRouter, certificateUploadRouter, installCertificateIssuer, type CertificatesContext } from './components/certificates';
 import { examAdminPagesRouter, examApiRouter, examPagesRouter } from './components/exams';
 import { questionApiRouter, questionImportRouter, questionPagesRouter } from './components/questions';
 import { localeMiddleware, renderErrorPage, webPagesRouter } from './components/web';
 import { errorHandler, JSON_BODY_LIMIT, notFound, requestContext, requireJsonBody } from './lib/http';
 import type { Logger } from './lib/logger';
+import { sameOriginGuard } from './lib/same-origin';
 import { createViewEngine, VIEWS_DIR } from './lib/views';
 
 export interface AppDependencies {
-  config: Pick<Config, 'publicUrl' | 'nodeEnv'>;
+  config: Pick<Config, 'publicUrl' | 'nodeEnv'> & Partial<Pick<Config, 'trustProxy'>>;
   logger: Logger;
   tokens: TokenService;
   certificates: CertificatesContext;
   /** Routers mounted after the built-in ones and before the 404 handler (used by tests of new pages). */
   extraRouters?: Router[];
+}
+
+/**
+ * Helmet's defaults, except what only makes sense over https: on a plain-HTTP deployment (a test centre's
+ * intranet reached by IP) `upgrade-insecure-requests` would send every form post to an https port that
+ * does not exist, and HSTS would lock browsers out of the site.
+ */
+function securityHeaders(https: boolean): Parameters<typeof helmet>[0] {
+  return {
+    contentSecurityPolicy: { directives: { upgradeInsecureRequests: https ? [] : null } },
+    strictTransportSecurity: https ? { maxAge: 180 * 86400 } : false,
+    // Not helmet's "no-referrer": under it browsers send `Origin: null` on our own form posts, and the
+    // same-origin check needs the real origin. "same-origin" still tells other sites nothing.
+    referrerPolicy: { policy: 'same-origin' },
+  };
 }
 
 export function createApp({ config, logger, tokens, certificates, extraRouters = [] }: AppDependencies): Express {
@@ -31,12 +47,14 @@ export function createApp({ config, logger, tokens, certificates, extraRouters =
   installCertificateIssuer(certificates);
 
   app.disable('x-powered-by');
+  // Behind a reverse proxy, client addresses (rate limits, audit) and the scheme come from its headers.
+  app.set('trust proxy', config.trustProxy ?? false);
   app.engine('hbs', views.render);
   app.set('view engine', 'hbs');
   app.set('views', VIEWS_DIR);
 
   app.use(requestContext(logger));
-  app.use(helmet());
+  app.use(helmet(securityHeaders(secureCookies)));
   // A 190-item paper page is ~400 KB of HTML; compressed it is a fraction of that on a slow line.
   app.use(compression());
   app.use('/assets', express.static(path.join(VIEWS_DIR, 'assets'), { maxAge: '1h', index: false }));
@@ -48,6 +66,7 @@ export function createApp({ config, logger, tokens, certificates, extraRouters =
 
   app.use(cookieParser());
   app.use(localeMiddleware);
+  app.use(sameOriginGuard({ publicUrl: config.publicUrl, sessionCookie: SESSION_COOKIE }));
   app.use(authenticate(tokens, secureCookies));
   app.use((req, res, next) => {
     res.locals.user = req.user;

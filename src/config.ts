@@ -18,6 +18,8 @@ export interface Config {
   readonly adminEmail: string;
   readonly adminPassword: string | undefined;
   readonly publicUrl: string;
+  /** Express's `trust proxy`: false, true, a hop count, or addresses/subnets of the reverse proxies. */
+  readonly trustProxy: boolean | number | string[];
   readonly mongodBin: string | undefined;
   readonly ferretdbBin: string | undefined;
   readonly seedOnStart: boolean;
@@ -97,6 +99,20 @@ const envSchema = z.object({
     'must be at least 10 characters',
   ),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .default('false')
+    .transform((s, ctx): boolean | number | string[] => {
+      if (s === 'false' || s === '') return false;
+      if (s === 'true') return true;
+      if (/^\d{1,2}$/.test(s)) return Number(s);
+      const list = s.split(',').map((part) => part.trim()).filter(Boolean);
+      // Named ranges Express knows, IPv4/IPv6 addresses, with an optional /prefix.
+      if (list.every((part) => /^(loopback|linklocal|uniquelocal)$/.test(part) || /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(part))) return list;
+      ctx.addIssue({ code: 'custom', message: 'must be false, true, a hop count, or comma-separated proxy addresses/subnets (e.g. loopback,10.0.0.0/8)' });
+      return z.NEVER;
+    }),
   MONGOD_BIN: optionalString,
   FERRETDB_BIN: optionalString,
   SEED_ON_START: z.enum(['true', 'false']).default('true'),
@@ -134,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminEmail: e.ADMIN_EMAIL.trim().toLowerCase(),
     adminPassword: e.ADMIN_PASSWORD,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    trustProxy: e.TRUST_PROXY,
     mongodBin: e.MONGOD_BIN,
     ferretdbBin: e.FERRETDB_BIN,
     seedOnStart: e.SEED_ON_START === 'true',

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { UserModel } from '../src/components/accounts/user.model';
-import { buildTestApp, createUser } from './helpers/app';
+import { buildTestApp, createUser, TEST_PUBLIC_URL } from './helpers/app';
 import { useTestDatabase } from './helpers/database';
 
 useTestDatabase();
@@ -110,6 +110,7 @@ describe('POST /admin/users/:id/roles', () => {
     const res = await request(app)
       .post(`/admin/users/${target.id}/roles?q=${m}&page=1`)
       .set('Cookie', cookie(admin.token))
+      .set('Origin', TEST_PUBLIC_URL)
       .type('form')
       .send('roles=candidate&roles=examiner')
       .expect(303);
@@ -126,6 +127,7 @@ describe('POST /admin/users/:id/roles', () => {
     const res = await request(app)
       .post(`/admin/users/${admin.id}/roles`)
       .set('Cookie', cookie(admin.token))
+      .set('Origin', TEST_PUBLIC_URL)
       .set('Accept-Language', 'en')
       .type('form')
       .send('roles=candidate')
@@ -138,7 +140,7 @@ describe('POST /admin/users/:id/roles', () => {
   it('when an administrator gives up their own admin role while another remains, then it is saved and they leave the admin area', async () => {
     await createUser(app, ['admin']);
     const admin = await createUser(app, ['admin', 'examiner']);
-    const res = await request(app).post(`/admin/users/${admin.id}/roles`).set('Cookie', cookie(admin.token)).type('form').send('roles=examiner').expect(303);
+    const res = await request(app).post(`/admin/users/${admin.id}/roles`).set('Cookie', cookie(admin.token)).set('Origin', TEST_PUBLIC_URL).type('form').send('roles=examiner').expect(303);
     expect(res.headers.location).toBe('/');
     expect(await storedRoles(admin.id)).toEqual(['examiner']);
   });
@@ -146,7 +148,7 @@ describe('POST /admin/users/:id/roles', () => {
   it('when no role is ticked, then 400 asking for a role and nothing changes', async () => {
     const admin = await createUser(app, ['admin']);
     const target = await createUser(app, ['examiner']);
-    const res = await request(app).post(`/admin/users/${target.id}/roles`).set('Cookie', cookie(admin.token)).set('Accept-Language', 'zh-CN').type('form').send('').expect(400);
+    const res = await request(app).post(`/admin/users/${target.id}/roles`).set('Cookie', cookie(admin.token)).set('Origin', TEST_PUBLIC_URL).set('Accept-Language', 'zh-CN').type('form').send('').expect(400);
     expect(res.text).toContain('请至少选择一个角色。');
     expect(await storedRoles(target.id)).toEqual(['examiner']);
   });
@@ -154,9 +156,9 @@ describe('POST /admin/users/:id/roles', () => {
   it('when the form names an unknown role or user, then 400 or 404 on the page and nothing changes', async () => {
     const admin = await createUser(app, ['admin']);
     const target = await createUser(app);
-    await request(app).post(`/admin/users/${target.id}/roles`).set('Cookie', cookie(admin.token)).type('form').send('roles=superuser').expect(400);
+    await request(app).post(`/admin/users/${target.id}/roles`).set('Cookie', cookie(admin.token)).set('Origin', TEST_PUBLIC_URL).type('form').send('roles=superuser').expect(400);
     expect(await storedRoles(target.id)).toEqual(['candidate']);
-    const missing = await request(app).post('/admin/users/0123456789abcdef01234567/roles').set('Cookie', cookie(admin.token)).set('Accept-Language', 'en').type('form').send('roles=examiner').expect(404);
+    const missing = await request(app).post('/admin/users/0123456789abcdef01234567/roles').set('Cookie', cookie(admin.token)).set('Origin', TEST_PUBLIC_URL).set('Accept-Language', 'en').type('form').send('roles=examiner').expect(404);
     expect(missing.text).toContain('This account no longer exists.');
   });
 });
@@ -166,7 +168,7 @@ describe('access', () => {
     const candidate = await createUser(app);
     const res = await request(app).get('/admin/users').set('Cookie', cookie(candidate.token)).set('Accept-Language', 'en').expect(403);
     expect(res.text).toContain('You do not have permission to see this page.');
-    await request(app).post(`/admin/users/${candidate.id}/roles`).set('Cookie', cookie(candidate.token)).type('form').send('roles=admin').expect(403);
+    await request(app).post(`/admin/users/${candidate.id}/roles`).set('Cookie', cookie(candidate.token)).set('Origin', TEST_PUBLIC_URL).type('form').send('roles=admin').expect(403);
     expect(await storedRoles(candidate.id)).toEqual(['candidate']);
   });
 

@@ -4,6 +4,7 @@ import request from 'supertest';
 import { UserModel } from '../src/components/accounts/user.model';
 import { buildTestApp } from './helpers/app';
 import { useTestDatabase } from './helpers/database';
+import { SERVER_SELECTION_TIMEOUT_MS } from '../src/db/database';
 
 const database = useTestDatabase();
 // A route that fails the way a bug would, to see what clients get for an unexpected error.
@@ -116,7 +117,7 @@ describe('when the database is unreachable', () => {
 
   afterAll(async () => {
     // Reconnect so the shared teardown can drop this file's database.
-    mongoose.set('bufferTimeoutMS', 10_000);
+    mongoose.set('bufferTimeoutMS', SERVER_SELECTION_TIMEOUT_MS);
     await database.reconnect();
   });
 });

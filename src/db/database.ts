@@ -45,7 +45,7 @@ export async function openDatabase(
  * purpose: a candidate's autosave should fail fast (and be retried from the page's journal) rather than
  * hang while the database is away; the driver reconnects by itself when it returns.
  */
-export const SERVER_SELECTION_TIMEOUT_MS = 2_000;
+export const SERVER_SELECTION_TIMEOUT_MS = 1_500;
 /** The first connection may wait longer: an embedded server can still be opening its files. */
 const INITIAL_CONNECT_BUDGET_MS = 30_000;
 
@@ -53,13 +53,14 @@ const INITIAL_CONNECT_BUDGET_MS = 30_000;
 export async function connectMongoose(uri: string, dbName?: string): Promise<void> {
   const hasDbInUri = /^mongodb(\+srv)?:\/\/[^/]+\/[^/?]+/.test(uri);
   const deadline = Date.now() + INITIAL_CONNECT_BUDGET_MS;
+  // While disconnected, Mongoose queues commands only this long (default 10 s), so a request gets its
+  // 503 within the same bound instead of hanging.
+  mongoose.set('bufferTimeoutMS', SERVER_SELECTION_TIMEOUT_MS);
   for (;;) {
     try {
       await mongoose.connect(uri, {
         dbName: hasDbInUri ? undefined : (dbName ?? DEFAULT_DB_NAME),
         serverSelectionTimeoutMS: SERVER_SELECTION_TIMEOUT_MS,
-        // No queueing while disconnected: a request gets its 503 now instead of hanging for 10 s.
-        bufferCommands: false,
         // Indexes back invariants (unique email, one active attempt…), so build them at start-up.
         autoIndex: true,
       });

@@ -42,10 +42,11 @@ export function buildTestApp({
   ttlSeconds = 3600,
   extraRouters = [],
   certificates = testCertificatesContext(),
-}: { ttlSeconds?: number; extraRouters?: Router[]; certificates?: CertificatesContext } = {}): TestApp & { certificates: CertificatesContext } {
+  publicUrl = TEST_PUBLIC_URL,
+}: { ttlSeconds?: number; extraRouters?: Router[]; certificates?: CertificatesContext; publicUrl?: string } = {}): TestApp & { certificates: CertificatesContext } {
   const tokens = createTokenService(TEST_SECRET, ttlSeconds);
   const app = createApp({
-    config: { publicUrl: TEST_PUBLIC_URL, nodeEnv: 'test' },
+    config: { publicUrl, nodeEnv: 'test' },
     logger: pino({ level: process.env.DBG ? 'error' : 'silent' }),
     tokens,
     certificates,
@@ -82,7 +83,10 @@ export function bearer(user: Pick<TestUser, 'token'>): { Authorization: string }
   return { Authorization: `Bearer ${user.token}` };
 }
 
-/** Page requests as `user` (the session cookie), optionally with the language cookie. */
-export function session(user: Pick<TestUser, 'token'>, lang?: 'en' | 'zh-CN'): { Cookie: string } {
-  return { Cookie: `ate_session=${user.token}${lang ? `; lang=${lang}` : ''}` };
+/**
+ * Page requests as `user` (the session cookie), optionally with the language cookie. They carry our own
+ * Origin, as a browser posting one of our forms does (cookie-authenticated posts without it are refused).
+ */
+export function session(user: Pick<TestUser, 'token'>, lang?: 'en' | 'zh-CN'): { Cookie: string; Origin: string } {
+  return { Cookie: `ate_session=${user.token}${lang ? `; lang=${lang}` : ''}`, Origin: TEST_PUBLIC_URL };
 }

@@ -32,12 +32,13 @@ export function webPagesRouter(): Router {
 }
 
 export function renderErrorPage(req: Request, res: Response, error: AppError): void {
-  const messageKey = `error.${error.code}`;
-  const known = translate(req.locale, messageKey) !== messageKey;
+  // A page-worded message when there is one, else the API's message for the code, else a generic one.
+  const candidates = [`error.${error.code}`, `err.${error.code}`];
+  const key = candidates.find((k) => translate(req.locale, k) !== k);
   res.render('pages/error', {
     title: translate(req.locale, 'error.title'),
     status: error.status,
-    message: translate(req.locale, known ? messageKey : error.status >= 500 ? 'error.internal' : 'error.generic'),
+    message: translate(req.locale, key ?? (error.status >= 500 ? 'error.internal' : 'error.generic'), error.details && typeof error.details === 'object' && !Array.isArray(error.details) ? (error.details as Record<string, unknown>) : {}),
     requestId: req.id,
   });
 }
