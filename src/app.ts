@@ -6,7 +6,7 @@ import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
 import type { Config } from './config';
 import { pingDatabase } from './db/database';
-import { accountsApiRouter, accountsPagesRouter, authenticate, SESSION_COOKIE, userAdminPagesRouter, type TokenService } from './components/accounts';
+import { accountsApiRouter, accountsPagesRouter, authenticate, createAccountsContext, SESSION_COOKIE, userAdminPagesRouter, type LoginPolicy, type TokenService } from './components/accounts';
 import { certificateApiRouter, certificatePagesRouter, certificateUploadRouter, installCertificateIssuer, type CertificatesContext } from './components/certificates';
 import { examAdminPagesRouter, examApiRouter, examPagesRouter } from './components/exams';
 import { questionApiRouter, questionImportRouter, questionPagesRouter } from './components/questions';
@@ -21,6 +21,8 @@ export interface AppDependencies {
   logger: Logger;
   tokens: TokenService;
   certificates: CertificatesContext;
+  /** Sign-in throttling; the defaults unless a test needs other numbers. */
+  loginPolicy?: Partial<LoginPolicy>;
   /** Routers mounted after the built-in ones and before the 404 handler (used by tests of new pages). */
   extraRouters?: Router[];
 }
@@ -40,10 +42,11 @@ function securityHeaders(https: boolean): Parameters<typeof helmet>[0] {
   };
 }
 
-export function createApp({ config, logger, tokens, certificates, extraRouters = [] }: AppDependencies): Express {
+export function createApp({ config, logger, tokens, certificates, loginPolicy, extraRouters = [] }: AppDependencies): Express {
   const app = express();
   const secureCookies = config.publicUrl.startsWith('https://');
   const views = createViewEngine();
+  const accounts = createAccountsContext(tokens, secureCookies, loginPolicy);
   installCertificateIssuer(certificates);
 
   app.disable('x-powered-by');
@@ -81,11 +84,11 @@ export function createApp({ config, logger, tokens, certificates, extraRouters =
   app.use(express.json({ limit: JSON_BODY_LIMIT, strict: true }));
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 100 }));
 
-  app.use(accountsApiRouter(tokens));
+  app.use(accountsApiRouter(accounts));
   app.use(questionApiRouter());
   app.use(examApiRouter());
   app.use(certificateApiRouter(certificates));
-  app.use(accountsPagesRouter(tokens, secureCookies));
+  app.use(accountsPagesRouter(accounts));
   // Blueprint pages live under /bank/exams, so they go before the bank's own /bank routes.
   app.use(examAdminPagesRouter());
   app.use(questionPagesRouter());

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createApp } from './app';
 import { adminBanner, bootstrapDatabase } from './bootstrap';
-import { createTokenService } from './components/accounts';
+import { createTokenService, startSessionHousekeeping } from './components/accounts';
 import { createCertificatesContext, repairMissingCertificates } from './components/certificates';
 import { startAttemptSweeper } from './components/exams';
 import { ConfigError, loadConfig, type Config } from './config';
@@ -43,6 +43,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     throw err;
   }
   const sweeper = startAttemptSweeper(logger);
+  const housekeeping = startSessionHousekeeping(logger);
   const port = (server.address() as AddressInfo).port;
   logger.info({ port, backend: database.backend }, 'listening');
 
@@ -58,7 +59,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
         const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
         await closed;
         clearTimeout(force);
-        await sweeper.stop();
+        await Promise.all([sweeper.stop(), housekeeping.stop()]);
         await database.close();
         logger.info('stopped');
       })();

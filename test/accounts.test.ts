@@ -8,9 +8,10 @@ import { useTestDatabase } from './helpers/database';
 useTestDatabase();
 const { app } = buildTestApp();
 
+/** A token like ours (a fresh session at version 0) unless `claims`/`options` say otherwise. */
 function signRaw(claims: object, options: jwt.SignOptions, secret = TEST_SECRET): string {
   const defaults: jwt.SignOptions = { algorithm: 'HS256', issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE };
-  return jwt.sign(claims, secret, { ...defaults, ...('exp' in claims ? {} : { expiresIn: 600 }), ...options });
+  return jwt.sign({ sid: 'rawSession0123456789', sv: 0, ...claims }, secret, { ...defaults, ...('exp' in claims ? {} : { expiresIn: 600 }), ...options });
 }
 
 /** Rewrites the payload's subject and keeps the original signature. */
@@ -94,7 +95,16 @@ describe('tokens', () => {
     expect(res.body.error.code).toBe('unauthenticated');
   });
 
+  it('when a token is made exactly as ours are, then it is accepted (the control for the cases below)', async () => {
+    const user = await createUser(app);
+    await request(app).get('/api/me').set('Authorization', `Bearer ${signRaw({}, { subject: user.id })}`).expect(200);
+  });
+
   it.each([
+    ['without exp (jsonwebtoken would accept it forever)', (id: string) => jwt.sign({ sid: 'rawSession0123456789', sv: 0, iat: Math.floor(Date.now() / 1000) }, TEST_SECRET, { algorithm: 'HS256', issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE, subject: id })],
+    ['living longer than we ever sign for', (id: string) => signRaw({}, { subject: id, expiresIn: 365 * 86400 })],
+    ['without a session id', (id: string) => signRaw({ sid: undefined }, { subject: id })],
+    ['from an older session version', (id: string) => signRaw({ sv: -1 }, { subject: id })],
     ['tampered (payload edited, signature kept)', (id: string) => tamper(signRaw({}, { subject: '0123456789abcdef01234567' }), id)],
     ['expired', (id: string) => signRaw({ exp: Math.floor(Date.now() / 1000) - 10 }, { subject: id })],
     ['wrong audience', (id: string) => signRaw({}, { subject: id, audience: 'someone-else' })],
@@ -142,8 +152,10 @@ describe('roles', () => {
       .expect(200);
     expect(res.body.user.roles).toEqual(['candidate', 'examiner']);
     expect((await UserModel.findById(target.id).lean())?.roles).toEqual(['candidate', 'examiner']);
-    // The change takes effect on the next request, without a new token.
-    const me = await request(app).get('/api/me').set('Authorization', `Bearer ${target.token}`).expect(200);
+    // A role change ends the target's sessions at once; signing in again gives the new roles.
+    await request(app).get('/api/me').set('Authorization', `Bearer ${target.token}`).expect(401);
+    const again = await request(app).post('/api/auth/login').send({ email: target.email, password: target.password }).expect(200);
+    const me = await request(app).get('/api/me').set('Authorization', `Bearer ${again.body.token}`).expect(200);
     expect(me.body.user.roles).toContain('examiner');
   });
 

@@ -4,6 +4,8 @@ export interface ErrorDetail {
   path?: string;
   message: string;
   code?: string;
+  /** Values the message is built from, so it can be said again in the request's language. */
+  params?: Record<string, unknown>;
 }
 
 export class AppError extends Error {

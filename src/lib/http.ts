@@ -11,7 +11,8 @@ import {
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
 } from './errors';
-import { negotiateLocale, translate } from './i18n';
+import { errorDetails, errorMessage } from './error-text';
+import { negotiateLocale } from './i18n';
 import type { Logger } from './logger';
 
 export const JSON_BODY_LIMIT = '1mb';
@@ -96,15 +97,6 @@ export function toClientError(err: unknown, req: Request): AppError | undefined 
   return fromBodyParser(err) ?? fromHttpError(err, req);
 }
 
-/** The message in the request's language when the message files know the code; else the thrown text. */
-export function localizedMessage(req: Request, error: AppError): string {
-  const locale = req.locale ?? negotiateLocale({ acceptLanguage: req.get('accept-language') });
-  const key = `err.${error.code}`;
-  const details = typeof error.details === 'object' && error.details !== null && !Array.isArray(error.details) ? (error.details as Record<string, unknown>) : {};
-  const text = translate(locale, key, details);
-  return text === key ? error.message : text;
-}
-
 export interface ErrorPageRenderer {
   (req: Parameters<ErrorRequestHandler>[1], res: Parameters<ErrorRequestHandler>[2], error: AppError): void;
 }
@@ -128,7 +120,8 @@ export function errorHandler(renderErrorPage: ErrorPageRenderer): ErrorRequestHa
     if (error.headers) res.set(error.headers);
     res.status(error.status);
     if (isApiRequest(req)) {
-      res.json({ error: { code: error.code, message: localizedMessage(req, error), details: error.details ?? null } });
+      const locale = req.locale ?? negotiateLocale({ acceptLanguage: req.get('accept-language') });
+      res.json({ error: { code: error.code, message: errorMessage(locale, error), details: errorDetails(locale, error) } });
     } else {
       renderErrorPage(req, res, error);
     }

@@ -21,6 +21,11 @@ export function issuesToDetails(issues: ReadonlyArray<z.core.$ZodIssue>, prefix?
         code: 'unknown_field',
       }));
     }
+    // Our own refinements name their rule (params.code) so clients and translations can rely on it.
+    if (issue.code === 'custom' && typeof issue.params?.code === 'string') {
+      const { code, ...params } = issue.params as Record<string, unknown> & { code: string };
+      return [{ path: joinPath(prefix, formatPath(issue.path)), message: issue.message, code, params }];
+    }
     return [{ path: joinPath(prefix, formatPath(issue.path)), message: issue.message, code: issue.code }];
   });
   // zod may report a wrong type and a failed length check for one field: the first says it all.

@@ -5,6 +5,8 @@ declare global {
   namespace Express {
     interface Request {
       user?: PublicUser;
+      /** The session behind req.user: which sign-in, when its token expires, and how it was presented. */
+      auth?: { sid: string; exp: number; via: 'bearer' | 'cookie' };
       locale: Locale;
     }
   }

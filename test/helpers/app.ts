@@ -8,7 +8,7 @@ import request from 'supertest';
 import type { Express, Router } from 'express';
 import { createApp } from '../../src/app';
 import { createCertificatesContext, type CertificatesContext } from '../../src/components/certificates';
-import { createTokenService, type Role, type TokenService } from '../../src/components/accounts';
+import { createTokenService, type LoginPolicy, type Role, type TokenService } from '../../src/components/accounts';
 import { UserModel } from '../../src/components/accounts/user.model';
 
 export const TEST_SECRET = randomBytes(32).toString('hex');
@@ -43,13 +43,16 @@ export function buildTestApp({
   extraRouters = [],
   certificates = testCertificatesContext(),
   publicUrl = TEST_PUBLIC_URL,
-}: { ttlSeconds?: number; extraRouters?: Router[]; certificates?: CertificatesContext; publicUrl?: string } = {}): TestApp & { certificates: CertificatesContext } {
+  loginPolicy = {},
+}: { ttlSeconds?: number; extraRouters?: Router[]; certificates?: CertificatesContext; publicUrl?: string; loginPolicy?: Partial<LoginPolicy> } = {}): TestApp & { certificates: CertificatesContext } {
   const tokens = createTokenService(TEST_SECRET, ttlSeconds);
   const app = createApp({
     config: { publicUrl, nodeEnv: 'test' },
     logger: pino({ level: process.env.DBG ? 'error' : 'silent' }),
     tokens,
     certificates,
+    // Every test user registers from 127.0.0.1; the registration cap is tested on its own.
+    loginPolicy: { registrationsPerHour: 1_000_000, ...loginPolicy },
     extraRouters,
   });
   return { app, tokens, certificates };

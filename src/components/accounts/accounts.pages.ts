@@ -1,13 +1,14 @@
-// Sign-in, registration and sign-out for browsers: plain forms, no client-side JavaScript needed.
+// Sign-in, registration, sign-out and the account page for browsers: plain forms, no JavaScript needed.
 import { Router, type Request, type Response } from 'express';
-import { AppError, ValidationError } from '../../lib/errors';
+import { detailMessage, errorMessage } from '../../lib/error-text';
+import { AppError, ValidationError, type ErrorDetail } from '../../lib/errors';
 import { translate } from '../../lib/i18n';
 import { parseInput } from '../../lib/validation';
 import { safeNextPath } from '../web';
-import { loginSchema, registerSchema } from './accounts.schemas';
+import type { AccountsContext } from './accounts.context';
+import { loginSchema, passwordChangeSchema, registerSchema } from './accounts.schemas';
 import * as accounts from './accounts.service';
 import { clearSessionCookie, setSessionCookie } from './auth.middleware';
-import type { TokenService } from './token';
 
 /** Browsers send empty strings for blank optional fields; the API schemas treat absent and blank alike. */
 function formFields(body: unknown, fields: readonly string[]): Record<string, string> {
@@ -20,31 +21,68 @@ function formFields(body: unknown, fields: readonly string[]): Record<string, st
   return out;
 }
 
-function renderForm(req: Request, res: Response, view: 'login' | 'register', error?: AppError): void {
+/** Each field's problem in the page language: our wording for the field, or the rule's own when it is specific. */
+function fieldErrorsOf(req: Request, error: AppError | undefined): Record<string, string> {
   const fieldErrors: Record<string, string> = {};
-  if (error instanceof ValidationError) {
-    for (const detail of error.details as Array<{ path: string; message: string }>) {
-      const key = `auth.fieldError.${detail.path}`;
-      const translated = translate(req.locale, key);
-      fieldErrors[detail.path] ??= translated === key ? detail.message : translated;
-    }
+  if (!(error instanceof ValidationError)) return fieldErrors;
+  for (const detail of error.details as Array<ErrorDetail & { path: string }>) {
+    // A forbidden character in a name says exactly which one.
+    const specific = detail.code === 'name_character' ? detailMessage(req.locale, detail) : undefined;
+    const key = `auth.fieldError.${detail.path}`;
+    const translated = translate(req.locale, key);
+    fieldErrors[detail.path] ??= specific ?? (translated === key ? detailMessage(req.locale, detail) : translated);
   }
+  return fieldErrors;
+}
+
+/** The page-level alert: the form's own wording for the code, else the API's message in this language. */
+function alertOf(req: Request, error: AppError | undefined): string | undefined {
+  if (!error) return undefined;
+  const key = `auth.error.${error.code}`;
+  const text = translate(req.locale, key);
+  return text === key ? errorMessage(req.locale, error) : text;
+}
+
+function renderForm(req: Request, res: Response, view: 'login' | 'register', error?: AppError): void {
   const body = (req.body ?? {}) as Record<string, unknown>;
+  if (error?.headers) res.set(error.headers);
   res.status(error?.status ?? 200).render(`pages/accounts/${view}`, {
     title: translate(req.locale, `auth.${view}.title`),
     next: safeNextPath(req.query.next ?? body.next, ''),
     values: { email: body.email, name: body.name, nameZh: body.nameZh },
-    error: error ? translate(req.locale, `auth.error.${error.code}`) : undefined,
-    fieldErrors,
+    error: alertOf(req, error),
+    fieldErrors: fieldErrorsOf(req, error),
   });
 }
 
-export function accountsPagesRouter(tokens: TokenService, secureCookies: boolean): Router {
+function renderAccount(req: Request, res: Response, state: { error?: AppError; saved?: string } = {}): void {
+  if (state.error?.headers) res.set(state.error.headers);
+  res.status(state.error?.status ?? 200).render('pages/accounts/account', {
+    title: translate(req.locale, 'account.title'),
+    error: alertOf(req, state.error),
+    fieldErrors: fieldErrorsOf(req, state.error),
+    saved: state.saved && translate(req.locale, `account.saved.${state.saved}`),
+  });
+}
+
+/** Only client mistakes are shown on the form; anything else goes to the error handler. */
+function clientError(err: unknown): AppError {
+  if (!(err instanceof AppError) || err.status >= 500) throw err;
+  return err;
+}
+
+export function accountsPagesRouter(ctx: AccountsContext): Router {
+  const { tokens, throttle, secureCookies } = ctx;
   const router = Router();
 
   const signIn = (req: Request, res: Response, token: string) => {
     setSessionCookie(res, token, tokens, secureCookies);
     res.redirect(303, safeNextPath((req.body as Record<string, unknown>).next));
+  };
+  const signedIn = (req: Request, res: Response): boolean => {
+    if (req.user && req.auth) return true;
+    res.redirect(303, `/login?next=${encodeURIComponent('/account')}`);
+    return false;
   };
 
   router.get('/login', (req, res) => renderForm(req, res, 'login'));
@@ -52,27 +90,50 @@ export function accountsPagesRouter(tokens: TokenService, secureCookies: boolean
 
   router.post('/login', async (req, res) => {
     try {
-      const session = await accounts.login(parseInput(loginSchema, formFields(req.body, ['email', 'password'])), tokens);
+      const session = await accounts.login(parseInput(loginSchema, formFields(req.body, ['email', 'password'])), tokens, throttle, { address: req.ip ?? '' });
       signIn(req, res, session.token);
     } catch (err) {
-      if (!(err instanceof AppError) || err.status >= 500) throw err;
-      renderForm(req, res, 'login', err);
+      renderForm(req, res, 'login', clientError(err));
     }
   });
 
   router.post('/register', async (req, res) => {
     try {
       const input = parseInput(registerSchema, formFields(req.body, ['email', 'password', 'name', 'nameZh']));
-      signIn(req, res, (await accounts.register(input, tokens)).token);
+      signIn(req, res, (await accounts.register(input, tokens, throttle, { address: req.ip ?? '' })).token);
     } catch (err) {
-      if (!(err instanceof AppError) || err.status >= 500) throw err;
-      renderForm(req, res, 'register', err);
+      renderForm(req, res, 'register', clientError(err));
     }
   });
 
-  router.post('/logout', (_req, res) => {
+  // This device only: the token is refused from now on, even if someone copied it.
+  router.post('/logout', async (req, res) => {
+    if (req.user && req.auth) await accounts.logout({ userId: req.user.id, sid: req.auth.sid, exp: req.auth.exp });
     clearSessionCookie(res, secureCookies);
     res.redirect(303, '/');
+  });
+
+  router.post('/logout/everywhere', async (req, res) => {
+    if (req.user) await accounts.logoutEverywhere(req.user.id);
+    clearSessionCookie(res, secureCookies);
+    res.redirect(303, '/login');
+  });
+
+  router.get('/account', (req, res) => {
+    if (!signedIn(req, res)) return;
+    renderAccount(req, res, { ...(req.query.saved === 'password' ? { saved: 'password' } : {}) });
+  });
+
+  router.post('/account/password', async (req, res) => {
+    if (!signedIn(req, res)) return;
+    try {
+      const input = parseInput(passwordChangeSchema, formFields(req.body, ['currentPassword', 'newPassword']));
+      const session = await accounts.changePassword(req.user!.id, input, tokens, throttle, { address: req.ip ?? '' });
+      setSessionCookie(res, session.token, tokens, secureCookies);
+      res.redirect(303, '/account?saved=password');
+    } catch (err) {
+      renderAccount(req, res, { error: clientError(err) });
+    }
   });
 
   return router;

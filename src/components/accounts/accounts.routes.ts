@@ -2,22 +2,39 @@
 import { Router } from 'express';
 import { NotFoundError } from '../../lib/errors';
 import { parseInput } from '../../lib/validation';
-import { loginSchema, profileSchema, registerSchema, rolesSchema, userIdParamsSchema } from './accounts.schemas';
+import { loginSchema, passwordChangeSchema, profileSchema, registerSchema, rolesSchema, userIdParamsSchema } from './accounts.schemas';
 import { updateProfile } from './user.repository';
 import * as accounts from './accounts.service';
 import { requireRole, requireUser } from './auth.middleware';
-import type { TokenService } from './token';
+import type { AccountsContext } from './accounts.context';
 
-export function accountsApiRouter(tokens: TokenService): Router {
+export function accountsApiRouter({ tokens, throttle }: AccountsContext): Router {
   const router = Router();
 
   router.post('/api/auth/register', async (req, res) => {
-    const session = await accounts.register(parseInput(registerSchema, req.body), tokens);
+    const session = await accounts.register(parseInput(registerSchema, req.body), tokens, throttle, { address: req.ip ?? '' });
     res.status(201).json(session);
   });
 
   router.post('/api/auth/login', async (req, res) => {
-    res.json(await accounts.login(parseInput(loginSchema, req.body), tokens));
+    res.json(await accounts.login(parseInput(loginSchema, req.body), tokens, throttle, { address: req.ip ?? '' }));
+  });
+
+  // This token only; the user's other sessions go on.
+  router.post('/api/auth/logout', requireUser, async (req, res) => {
+    await accounts.logout({ userId: req.user!.id, sid: req.auth!.sid, exp: req.auth!.exp });
+    res.status(204).end();
+  });
+
+  router.post('/api/auth/logout-all', requireUser, async (req, res) => {
+    await accounts.logoutEverywhere(req.user!.id);
+    res.status(204).end();
+  });
+
+  // Every session ends; the answer carries a fresh token for this client.
+  router.post('/api/me/password', requireUser, async (req, res) => {
+    const input = parseInput(passwordChangeSchema, req.body);
+    res.json(await accounts.changePassword(req.user!.id, input, tokens, throttle, { address: req.ip ?? '' }));
   });
 
   router.get('/api/me', requireUser, (req, res) => {

@@ -1,16 +1,21 @@
 import { z } from 'zod';
+import { personNameSchema } from '../../lib/person-name';
 import { emailSchema } from '../../lib/validation';
 import { MIN_PASSWORD_LENGTH } from './password';
 import { ROLES } from './user.model';
 
-const name = z.string().trim().min(1, 'Enter a name.').max(100);
+// Names are printed on signed certificates: normalised, and refused with the position of any character
+// that could disguise or hide text (lib/person-name.ts).
+const name = personNameSchema(100);
+
+const newPassword = z
+  .string()
+  .min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters.`)
+  .max(1024);
 
 export const registerSchema = z.strictObject({
   email: emailSchema,
-  password: z
-    .string()
-    .min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters.`)
-    .max(1024),
+  password: newPassword,
   name,
   nameZh: name.optional(),
 });
@@ -22,6 +27,11 @@ export const loginSchema = z.strictObject({
   password: z.string().min(1).max(1024),
 });
 export type LoginInput = z.output<typeof loginSchema>;
+
+export const passwordChangeSchema = z.strictObject({
+  currentPassword: z.string().min(1).max(1024),
+  newPassword,
+});
 
 export const rolesSchema = z.strictObject({
   roles: z

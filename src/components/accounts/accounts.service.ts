@@ -4,7 +4,9 @@ import { ConflictError, InvalidCredentialsError, NotFoundError } from '../../lib
 import type { Logger } from '../../lib/logger';
 import type { LoginInput, RegisterInput } from './accounts.schemas';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './password';
-import type { TokenService } from './token';
+import { clientKey, type LoginThrottle } from './login-throttle';
+import { revokeSession } from './session.repository';
+import { newSessionId, type TokenService } from './token';
 import type { Role } from './user.model';
 import * as users from './user.repository';
 import type { PublicUser } from './user.repository';
@@ -14,7 +16,18 @@ export interface Session {
   token: string;
 }
 
-export async function register(input: RegisterInput, tokens: TokenService): Promise<Session> {
+/** What a sign-in request knows about where it came from. */
+export interface ClientInfo {
+  /** The client address (after TRUST_PROXY), for throttling. */
+  address: string;
+}
+
+function startSession(tokens: TokenService, user: PublicUser, sessionVersion: number): Session {
+  return { user, token: tokens.sign(user.id, { sid: newSessionId(), sv: sessionVersion }) };
+}
+
+export async function register(input: RegisterInput, tokens: TokenService, throttle: LoginThrottle, client: ClientInfo): Promise<Session> {
+  await throttle.registration(clientKey(client.address));
   const user = await users.createUser({
     email: input.email,
     name: input.name,
@@ -22,15 +35,59 @@ export async function register(input: RegisterInput, tokens: TokenService): Prom
     passwordHash: await hashPassword(input.password),
     roles: ['candidate'],
   });
-  return { user, token: tokens.sign(user.id) };
+  return startSession(tokens, user, 0);
 }
 
-export async function login(input: LoginInput, tokens: TokenService): Promise<Session> {
-  const found = await users.findCredentialsByEmail(input.email);
-  // Hash against a decoy when the email is unknown so timing does not reveal which accounts exist.
-  const ok = await verifyPassword(input.password, found?.passwordHash ?? (await decoyPasswordHash()));
-  if (!found || !ok) throw new InvalidCredentialsError();
-  return { user: found.user, token: tokens.sign(found.user.id) };
+export async function login(input: LoginInput, tokens: TokenService, throttle: LoginThrottle, client: ClientInfo): Promise<Session> {
+  const address = clientKey(client.address);
+  return throttle.guard(input.email, address, async () => {
+    const found = await users.findCredentialsByEmail(input.email);
+    // Hash against a decoy when the email is unknown so timing does not reveal which accounts exist.
+    const ok = await verifyPassword(input.password, found?.passwordHash ?? (await decoyPasswordHash()));
+    if (!found || !ok) {
+      await throttle.recordFailure(input.email, address);
+      throw new InvalidCredentialsError();
+    }
+    await throttle.recordSuccess(input.email);
+    return startSession(tokens, found.user, found.sessionVersion);
+  });
+}
+
+/** Signs out this device only: its token is refused from now on, the user's other sessions go on. */
+export async function logout(session: { userId: string; sid: string; exp: number }): Promise<void> {
+  await revokeSession(session.sid, session.userId, new Date(session.exp * 1000));
+}
+
+/** Signs out every device of the user at once (including this one). */
+export async function logoutEverywhere(userId: string): Promise<void> {
+  await users.bumpSessionVersion(userId);
+}
+
+/**
+ * A new password, after proving the current one (throttled like a sign-in): every session ends, and the
+ * caller gets a fresh one for this device.
+ */
+export async function changePassword(
+  userId: string,
+  input: { currentPassword: string; newPassword: string },
+  tokens: TokenService,
+  throttle: LoginThrottle,
+  client: ClientInfo,
+): Promise<Session> {
+  const current = await users.findCredentialsById(userId);
+  if (!current) throw new NotFoundError('No such user.');
+  const email = current.user.email;
+  const address = clientKey(client.address);
+  return throttle.guard(email, address, async () => {
+    if (!(await verifyPassword(input.currentPassword, current.passwordHash))) {
+      await throttle.recordFailure(email, address);
+      throw new InvalidCredentialsError();
+    }
+    await throttle.recordSuccess(email);
+    const version = await users.bumpSessionVersion(userId, { passwordHash: await hashPassword(input.newPassword) });
+    if (version === undefined) throw new NotFoundError('No such user.');
+    return startSession(tokens, current.user, version);
+  });
 }
 
 export async function changeRoles(actor: PublicUser, targetId: string, roles: Role[]): Promise<PublicUser> {

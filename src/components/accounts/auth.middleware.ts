@@ -3,7 +3,8 @@ import type { CookieOptions, NextFunction, Request, RequestHandler, Response } f
 import { ForbiddenError, UnauthenticatedError } from '../../lib/errors';
 import type { TokenService } from './token';
 import type { Role } from './user.model';
-import { findUserById } from './user.repository';
+import { isSessionRevoked } from './session.repository';
+import { findSessionUser } from './user.repository';
 
 export const SESSION_COOKIE = 'ate_session';
 
@@ -26,7 +27,11 @@ function bearerToken(req: Request): string | undefined {
   return match?.[1];
 }
 
-/** Sets req.user when a valid token names an existing user; never rejects by itself. */
+/**
+ * Sets req.user when a valid token names an existing user and its session is still open: not signed
+ * out on this device, and issued under the user's current session version. Never rejects by itself.
+ * Two reads, in parallel, both by primary key.
+ */
 export function authenticate(tokens: TokenService, secureCookies: boolean): RequestHandler {
   return async (req, res, next) => {
     const header = bearerToken(req);
@@ -34,15 +39,16 @@ export function authenticate(tokens: TokenService, secureCookies: boolean): Requ
     const token = header ?? (typeof cookie === 'string' ? cookie : undefined);
     if (!token) return next();
     const claims = tokens.verify(token);
-    const user = claims ? await findUserById(claims.sub) : undefined;
-    if (!user) {
+    const [found, revoked] = claims ? await Promise.all([findSessionUser(claims.sub), isSessionRevoked(claims.sid)]) : [undefined, true];
+    if (!claims || !found || revoked || found.sessionVersion !== claims.sv) {
       if (!header) clearSessionCookie(res, secureCookies);
       return next();
     }
-    req.user = user;
+    req.user = found.user;
+    req.auth = { sid: claims.sid, exp: claims.exp, via: header ? 'bearer' : 'cookie' };
     // Sliding session for pages: renew the cookie once half its life is gone, so a long exam never logs out.
-    if (!header && claims && claims.exp - Date.now() / 1000 < tokens.ttlSeconds / 2) {
-      setSessionCookie(res, tokens.sign(user.id), tokens, secureCookies);
+    if (!header && claims.exp - Date.now() / 1000 < tokens.ttlSeconds / 2) {
+      setSessionCookie(res, tokens.sign(found.user.id, { sid: claims.sid, sv: claims.sv }), tokens, secureCookies);
     }
     next();
   };

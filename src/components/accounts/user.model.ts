@@ -13,6 +13,8 @@ export interface User {
   /** For certificates: the ID document type, and its number (never returned; printed masked). */
   idType?: string;
   idNumber?: string;
+  /** Raised to end every session at once (sign out everywhere, new password, new roles). */
+  sessionVersion: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -26,6 +28,7 @@ const userSchema = new Schema<User>(
     roles: { type: [String], enum: ROLES, default: ['candidate'] },
     idType: { type: String, trim: true },
     idNumber: { type: String, trim: true, select: false },
+    sessionVersion: { type: Number, default: 0 },
   },
   { timestamps: true },
 );

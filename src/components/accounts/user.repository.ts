@@ -61,11 +61,43 @@ export async function findUserById(id: string): Promise<PublicUser | undefined> 
   return user ? toPublicUser(user) : undefined;
 }
 
-export async function findCredentialsByEmail(
-  email: string,
-): Promise<{ user: PublicUser; passwordHash: string } | undefined> {
+/** The user behind a session token, with the session version the token must carry. */
+export async function findSessionUser(id: string): Promise<{ user: PublicUser; sessionVersion: number } | undefined> {
+  const _id = asObjectId(id);
+  if (!_id) return undefined;
+  const user = await UserModel.findById(_id).lean<StoredUser>();
+  return user ? { user: toPublicUser(user), sessionVersion: user.sessionVersion ?? 0 } : undefined;
+}
+
+export interface Credentials {
+  user: PublicUser;
+  passwordHash: string;
+  sessionVersion: number;
+}
+
+export async function findCredentialsByEmail(email: string): Promise<Credentials | undefined> {
   const user = await UserModel.findOne({ email }).select('+passwordHash').lean<User>();
-  return user ? { user: toPublicUser(user), passwordHash: user.passwordHash } : undefined;
+  return user ? { user: toPublicUser(user), passwordHash: user.passwordHash, sessionVersion: user.sessionVersion ?? 0 } : undefined;
+}
+
+export async function findCredentialsById(id: string): Promise<Credentials | undefined> {
+  const _id = asObjectId(id);
+  if (!_id) return undefined;
+  const user = await UserModel.findById(_id).select('+passwordHash').lean<User>();
+  return user ? { user: toPublicUser(user), passwordHash: user.passwordHash, sessionVersion: user.sessionVersion ?? 0 } : undefined;
+}
+
+/**
+ * Ends every session of the user: tokens carry the version they were issued under. Returns the new
+ * version. (On FerretDB two concurrent bumps may both land on the same number; either way it moved.)
+ */
+export async function bumpSessionVersion(id: string, extra: Record<string, unknown> = {}): Promise<number | undefined> {
+  const _id = asObjectId(id);
+  if (!_id) return undefined;
+  const { matchedCount } = await UserModel.updateOne({ _id }, { $inc: { sessionVersion: 1 }, ...(Object.keys(extra).length ? { $set: extra } : {}) });
+  if (!matchedCount) return undefined;
+  const user = await UserModel.findById(_id, { sessionVersion: 1 }).lean<{ sessionVersion?: number }>();
+  return user?.sessionVersion ?? 0;
 }
 
 export async function findUserByEmail(email: string): Promise<PublicUser | undefined> {
@@ -78,7 +110,8 @@ export async function setRoles(id: string, roles: Role[]): Promise<PublicUser | 
   if (!_id) return undefined;
   // updateOne + find, not findOneAndUpdate: FerretDB v1 does not implement findAndModify with a
   // projection, and mongoose always projects away the select:false password hash.
-  const { matchedCount } = await UserModel.updateOne({ _id }, { $set: { roles } });
+  // New roles end the user's sessions: they sign in again under what they may now do.
+  const { matchedCount } = await UserModel.updateOne({ _id }, { $set: { roles }, $inc: { sessionVersion: 1 } });
   return matchedCount ? findUserById(id) : undefined;
 }
 
