@@ -2,6 +2,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import pino from 'pino';
+import { bootstrapDatabase } from '../src/bootstrap';
+import { ExamModel } from '../src/components/exams/exam.model';
+import { writeMeta } from '../src/db/meta';
 import { composition, coverage } from '../src/components/questions/bank-coverage';
 import { lintBank } from '../src/components/questions/bank-lint';
 import { QuestionModel, QuestionVersionModel } from '../src/components/questions/question.model';
@@ -51,5 +55,26 @@ describe('seeding the bank', () => {
     expect(after).toMatchObject({ version: 2, status: 'approved', pool: expect.objectContaining({ version: 2 }) });
     expect(await QuestionVersionModel.countDocuments({ questionId: sample!._id })).toBe(2);
     expect(await QuestionModel.countDocuments({ code: sample!.code })).toBe(1);
+  });
+});
+
+describe('starting on a seeded database', () => {
+  useTestDatabase();
+  const logger = pino({ level: 'silent' });
+  const settings = { adminEmail: 'seed-admin@example.com', adminPassword: 'admin password 1' };
+
+  it('when the seed has not changed since the last start, then the start skips seeding; when it has, it seeds again and leaves an exam an examiner unpublished alone', async () => {
+    const first = await bootstrapDatabase(settings, logger, { seed: true });
+    expect(first.questions?.created).toBeGreaterThanOrEqual(700);
+    const second = await bootstrapDatabase(settings, logger, { seed: true });
+    expect(second.questions).toBeUndefined();
+    const exam = (await ExamModel.findOne({ code: 'QUICK-L5' }).lean())!;
+    await ExamModel.updateOne({ _id: exam._id }, { $set: { status: 'draft', seedHold: false } });
+    // A different digest on record (as after a release that changed the seed files): loaded again.
+    await writeMeta('seed-digest', 'an older seed');
+    const third = await bootstrapDatabase(settings, logger, { seed: true });
+    expect(third.questions).toMatchObject({ created: 0, updated: 0 });
+    expect(third.exams?.unchanged).toBeGreaterThan(0);
+    expect((await ExamModel.findById(exam._id).lean())!.status).toBe('draft');
   });
 });

@@ -11,7 +11,7 @@ async function main(): Promise<number> {
   const logger = createLogger(config);
   const database = await openDatabase(config, logger);
   try {
-    const { admin, questions, exams } = await bootstrapDatabase(config, logger, { seed: true });
+    const { admin, questions, exams } = await bootstrapDatabase(config, logger, { seed: true, force: true });
     const banner = adminBanner(admin, config.publicUrl);
     process.stdout.write(banner ? `${banner}\n` : `Administrator: ${admin.email} (already present)\n`);
     if (questions) {

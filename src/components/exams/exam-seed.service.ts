@@ -41,20 +41,27 @@ export async function seedExams(logger: Logger, dir = SEED_EXAMS_DIR): Promise<E
       id = existing._id.toHexString();
       const { id: _id, questionCount: _q, totalPoints: _t, status: _s, ...current } = toExamView(existing);
       const wanted = { ...input, availableFrom: input.availableFrom, availableUntil: input.availableUntil };
-      if (JSON.stringify(sortKeys(current)) === JSON.stringify(sortKeys(wanted))) report.unchanged++;
-      else {
+      if (JSON.stringify(sortKeys(current)) === JSON.stringify(sortKeys(wanted))) {
+        report.unchanged++;
+        // An unchanged exam an examiner unpublished stays unpublished; only one the seed itself held
+        // back (the bank could not fill it) is published once it can be.
+        if (existing.status === 'draft' && !existing.seedHold) continue;
+      } else {
         await ExamModel.updateOne({ _id: existing._id }, { $set: { ...input, availableFrom: input.availableFrom ? new Date(input.availableFrom) : null, availableUntil: input.availableUntil ? new Date(input.availableUntil) : null } });
         report.updated++;
       }
     }
-    const exam = toExamView((await ExamModel.findById(id).lean<Exam>())!);
+    const stored = (await ExamModel.findById(id).lean<Exam>())!;
+    const exam = toExamView(stored);
     const short = await shortCells(exam);
     const status = short.length ? 'draft' : 'published';
     if (short.length) {
       report.unpublishable.push(exam.code);
       logger.warn({ exam: exam.code, short }, 'seed exam left unpublished: the bank cannot fill it');
     } else report.published++;
-    if (exam.status !== status) await ExamModel.updateOne({ _id: id }, { $set: { status } });
+    if (exam.status !== status || Boolean(stored.seedHold) !== (status === 'draft')) {
+      await ExamModel.updateOne({ _id: id }, { $set: { status, seedHold: status === 'draft' } });
+    }
   }
   return report;
 }

@@ -37,6 +37,8 @@ export interface Exam {
   status: 'draft' | 'published';
   createdBy: Types.ObjectId | null;
   seedSource: string | null;
+  /** A shipped exam the seed left unpublished because the bank could not fill it (publish when it can). */
+  seedHold?: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -64,6 +66,7 @@ const examSchema = new Schema<Exam>(
     status: { type: String, required: true, default: 'draft' },
     createdBy: { type: Schema.Types.ObjectId, default: null },
     seedSource: { type: String, default: null },
+    seedHold: { type: Boolean, default: false },
   },
   { timestamps: true, minimize: false },
 );

@@ -5,6 +5,6 @@ export { onAttemptGraded, passedCertificationAttempts, sweepExpiredAttempts, typ
 export { findExam } from './exam.service';
 export type { Attempt } from './attempt.model';
 export { NATIONAL_FORMATS, apportion, paperDemand } from './national-format';
-export { seedExams, type ExamSeedReport } from './exam-seed.service';
+export { SEED_EXAMS_DIR, seedExams, type ExamSeedReport } from './exam-seed.service';
 export { startAttemptSweeper, type AttemptSweeper } from './attempt-sweeper';
 export { examAdminPagesRouter } from './exam-admin.pages';

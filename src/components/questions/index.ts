@@ -4,7 +4,7 @@ export { questionPagesRouter } from './question.pages';
 export { getVersionContent, validateQuestion, type QuestionView } from './question.service';
 export { questionType, normalizeAnswer, stemKey } from './types';
 export * from './question.types';
-export { seedQuestionBank, SeedInvalidError, type SeedReport } from './question-seed.service';
+export { SEED_QUESTIONS_DIR, seedQuestionBank, SeedInvalidError, type SeedReport } from './question-seed.service';
 export { poolCandidates, poolSize, recordExposure, loadVersions, type PoolCandidate, type PoolCell } from './question-pool';
 export { renderQuestionText } from './question-render';
 export { rebuildPoolIndex } from './question.repository';
