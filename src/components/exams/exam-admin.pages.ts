@@ -136,9 +136,8 @@ function renderFormError(req: Request, res: Response, err: unknown, state: FormS
     return renderForm(req, res, { ...state, errors: { fields: { code: translate(locale, 'bank.error.code_taken') }, general: [] }, alert: translate(locale, 'bank.exams.form.fixErrors') }, 409);
   }
   if (err instanceof ConflictError && err.code === 'blueprint_unsatisfiable') {
-    // updateExam saved the blueprint and took the exam back to draft.
-    const exam = state.exam && { ...state.exam, status: 'draft' as const };
-    return renderForm(req, res, { ...state, ...(exam ? { exam } : {}), short: cellsOf(err), alert: translate(locale, 'bank.exams.form.savedUnpublished') }, 409);
+    // updateExam refused the change as a whole: the published exam is as it was; the form keeps the edit.
+    return renderForm(req, res, { ...state, short: cellsOf(err), alert: translate(locale, 'bank.exams.form.notSavedUnfillable') }, 409);
   }
   renderForm(req, res, { ...state, alert: err.message }, err.status);
 }

@@ -85,23 +85,23 @@ export async function createExam(actor: PublicUser | null, body: unknown, seedSo
   }
 }
 
-/** Changes apply to attempts started afterwards: every attempt keeps the rules it started with. */
+/**
+ * Changes apply to attempts started afterwards: every attempt keeps the rules it started with. A change
+ * that would leave a published exam unfillable is refused as a whole (409, nothing saved): candidates
+ * may be about to start it, and a refused request must change nothing. Unpublish first to rework it.
+ */
 export async function updateExam(id: string, body: unknown): Promise<ExamView> {
   const exam = await findExam(id);
   const patch = parseInput(updateExamSchema, body);
   if (patch.code !== undefined && patch.code !== exam.code) throw new ConflictError('code_immutable', 'An exam keeps its code.');
   const current = toExamView(exam);
   const merged = parseInput(createExamSchema, { ...pickInput(current), ...patch });
-  await ExamModel.updateOne({ _id: exam._id }, { $set: toDocument(merged) });
-  const updated = toExamView(await findExam(id));
-  if (updated.status === 'published') {
-    const short = await shortCells(updated);
-    if (short.length) {
-      await ExamModel.updateOne({ _id: exam._id }, { $set: { status: 'draft' } });
-      throw new ConflictError('blueprint_unsatisfiable', 'Saved, but the bank cannot fill this blueprint, so the exam was unpublished.', { cells: short });
-    }
+  if (current.status === 'published') {
+    const short = await shortCells(merged);
+    if (short.length) throw new ConflictError('blueprint_unsatisfiable', 'The approved question bank cannot fill this change, so nothing was saved; the exam stays published as it was.', { cells: short });
   }
-  return updated;
+  await ExamModel.updateOne({ _id: exam._id }, { $set: toDocument(merged) });
+  return toExamView(await findExam(id));
 }
 
 function pickInput(view: ExamView): Record<string, unknown> {
