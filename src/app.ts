@@ -6,6 +6,7 @@ import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
 import type { Config } from './config';
 import { pingDatabase } from './db/database';
+import { auditPagesRouter, auditRequestContext } from './components/audit';
 import { accountsApiRouter, accountsPagesRouter, authenticate, userAdminPagesRouter, type TokenService } from './components/accounts';
 import { certificateApiRouter, certificatePagesRouter, certificateUploadRouter, installCertificateIssuer, type CertificatesContext } from './components/certificates';
 import { examAdminPagesRouter, examApiRouter, examPagesRouter } from './components/exams';
@@ -61,6 +62,8 @@ export function createApp({ config, logger, tokens, certificates, extraRouters =
   app.use('/api', requireJsonBody);
   app.use(express.json({ limit: JSON_BODY_LIMIT, strict: true }));
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 100 }));
+  // After the body parsers (they would lose the context): audit entries carry the request's IP and id.
+  app.use(auditRequestContext);
 
   app.use(accountsApiRouter(tokens));
   app.use(questionApiRouter());
@@ -72,6 +75,7 @@ export function createApp({ config, logger, tokens, certificates, extraRouters =
   app.use(questionPagesRouter());
   app.use(certificatePagesRouter(certificates));
   app.use(userAdminPagesRouter());
+  app.use(auditPagesRouter());
   app.use(examPagesRouter());
   app.use(webPagesRouter());
   for (const router of extraRouters) app.use(router);
