@@ -2,6 +2,7 @@
 // Shared by `npm start` (first run) and `npm run seed`; safe to run any number of times.
 import mongoose from 'mongoose';
 import { ensureAdmin, type AdminBootstrapResult } from './components/accounts';
+import { migrateCertificateAudit } from './components/certificates';
 import { seedExams, type ExamSeedReport } from './components/exams';
 import { rebuildPoolIndex, seedQuestionBank, type SeedReport } from './components/questions';
 import type { Config } from './config';
@@ -24,6 +25,8 @@ export async function bootstrapDatabase(
   { seed }: { seed: boolean },
 ): Promise<BootstrapResult> {
   await ensureIndexes();
+  const migrated = await migrateCertificateAudit();
+  if (migrated) logger.info({ migrated }, 'copied certificate_audit entries into audit_log');
   await rebuildPoolIndex();
   const admin = await ensureAdmin(config, logger);
   if (!seed) return { admin };

@@ -1,5 +1,5 @@
 // The only code that touches AuditModel: one insert, and reads shaped by validated filters.
-import type { QueryFilter } from 'mongoose';
+import type { QueryFilter, Types } from 'mongoose';
 import type { AuditAction, AuditTargetType } from './audit.actions';
 import { AuditModel, type AuditEntry } from './audit.model';
 
@@ -52,6 +52,13 @@ export async function findPage(query: AuditQuery, page: number, pageSize: number
 /** Every match, newest first, fetched in batches: memory stays bounded however long the log is. */
 export function streamEntries(query: AuditQuery): AsyncIterable<AuditEntry> {
   return AuditModel.find(toFilter(query)).sort(NEWEST_FIRST).lean<AuditEntry[]>().cursor({ batchSize: 500 });
+}
+
+/** Which of these entry ids exist (so a copy can skip what it copied before). */
+export async function existingIds(ids: Types.ObjectId[]): Promise<Set<string>> {
+  if (!ids.length) return new Set();
+  const found = await AuditModel.find({ _id: { $in: ids } }, { _id: 1 }).lean<Array<{ _id: Types.ObjectId }>>();
+  return new Set(found.map((e) => e._id.toHexString()));
 }
 
 /** The target ids that already have an entry for `action` (start-up reconciliation). */

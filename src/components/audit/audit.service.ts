@@ -145,6 +145,11 @@ export async function* streamAudit(filter: AuditFilter): AsyncGenerator<AuditEnt
   for await (const entry of repo.streamEntries(filter)) yield toAuditView(entry);
 }
 
+/** Which of these ids (ObjectIds, or keys for auditIdFor) already name an entry, as hex strings. */
+export function existingAuditIds(ids: Array<Types.ObjectId | string>): Promise<Set<string>> {
+  return repo.existingIds(ids.map((id) => (typeof id === 'string' ? auditIdFor(id) : id)));
+}
+
 /** Targets of one type that already have an entry for `action`. */
 export function auditedTargetIds(action: AuditAction, targetType: AuditTarget['type']): Promise<Set<string>> {
   return repo.targetIdsWith(action, targetType);

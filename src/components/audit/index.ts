@@ -5,6 +5,7 @@ export type { AuditActor, AuditTarget } from './audit.model';
 export {
   auditIdFor,
   auditedTargetIds,
+  existingAuditIds,
   AuditWriteError,
   listAudit,
   recordAudit,
