@@ -232,6 +232,11 @@ describe('verification for employers', () => {
     const res = await request(app).get(`/api/certificates/${cert.number}`).query({ name: 'revoke me' }).expect(200);
     expect(res.body).toMatchObject({ status: 'revoked', revocationReason: 'Exam misconduct found on review', revokedAt: expect.any(String) });
     expect(await AuditModel.countDocuments({ 'target.id': cert.number, action: 'certificate.revoked', 'actor.id': admin.id, reason: 'Exam misconduct found on review' })).toBe(1);
+    const trail = (await request(app).get(`/api/certificates/${cert.number}/audit`).set(bearer(admin)).expect(200)).body.items;
+    expect(trail).toEqual([
+      { _id: expect.any(String), action: 'issue', number: cert.number, by: null, reason: `attempt ${cert.attemptId.toHexString()}`, at: expect.any(String) },
+      { _id: expect.any(String), action: 'revoke', number: cert.number, by: admin.id, reason: 'Exam misconduct found on review', at: expect.any(String) },
+    ]);
     expect(await bitSet()).toBe(true);
     await request(app).post(`/api/certificates/${cert.number}/revoke`).set(bearer(admin)).send({ reason: 'again' }).expect(409);
   });
