@@ -19,7 +19,3 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export const AUDIT_TARGET_TYPES = ['user', 'exam', 'question', 'certificate', 'signing_key'] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
-
-export function isAuditAction(value: unknown): value is AuditAction {
-  return typeof value === 'string' && (AUDIT_ACTIONS as readonly string[]).includes(value);
-}

@@ -1,12 +1,10 @@
 // What other components may use from the audit log. It depends on no other business component:
 // accounts, exams, questions and certificates import it, never the other way round.
-export { AUDIT_ACTIONS, AUDIT_TARGET_TYPES, isAuditAction, type AuditAction, type AuditTargetType } from './audit.actions';
+export { AUDIT_ACTIONS, AUDIT_TARGET_TYPES, type AuditAction, type AuditTargetType } from './audit.actions';
 export type { AuditActor, AuditTarget } from './audit.model';
 export {
-  auditIdFor,
   auditedTargetIds,
   existingAuditIds,
-  AuditWriteError,
   listAudit,
   recordAudit,
   recordAuditOnce,
