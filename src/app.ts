@@ -7,6 +7,7 @@ import helmet from 'helmet';
 import type { Config } from './config';
 import { pingDatabase } from './db/database';
 import { accountsApiRouter, accountsPagesRouter, authenticate, createAccountsContext, SESSION_COOKIE, userAdminPagesRouter, type LoginPolicy, type TokenService } from './components/accounts';
+import { auditPagesRouter, auditRequestContext } from './components/audit';
 import { certificateApiRouter, certificatePagesRouter, certificateUploadRouter, installCertificateIssuer, type CertificatesContext } from './components/certificates';
 import { examAdminPagesRouter, examApiRouter, examPagesRouter } from './components/exams';
 import { questionApiRouter, questionImportRouter, questionPagesRouter } from './components/questions';
@@ -83,6 +84,8 @@ export function createApp({ config, logger, tokens, certificates, loginPolicy, e
   app.use('/api', requireJsonBody);
   app.use(express.json({ limit: JSON_BODY_LIMIT, strict: true }));
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 100 }));
+  // After the body parsers (they would lose the context): audit entries carry the request's IP and id.
+  app.use(auditRequestContext);
 
   app.use(accountsApiRouter(accounts));
   app.use(questionApiRouter());
@@ -94,6 +97,7 @@ export function createApp({ config, logger, tokens, certificates, loginPolicy, e
   app.use(questionPagesRouter());
   app.use(certificatePagesRouter(certificates));
   app.use(userAdminPagesRouter());
+  app.use(auditPagesRouter());
   app.use(examPagesRouter());
   app.use(webPagesRouter());
   for (const router of extraRouters) app.use(router);

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { ensureAdmin, type AdminBootstrapResult } from './components/accounts';
+import { migrateCertificateAudit } from './components/certificates';
 import { SEED_EXAMS_DIR, seedExams, type ExamSeedReport } from './components/exams';
 import { rebuildPoolIndex, SEED_QUESTIONS_DIR, seedQuestionBank, type SeedReport } from './components/questions';
 import { readMeta, writeMeta } from './db/meta';
@@ -45,6 +46,8 @@ export async function bootstrapDatabase(
   { seed, force = false }: { seed: boolean; force?: boolean },
 ): Promise<BootstrapResult> {
   await ensureIndexes();
+  const migrated = await migrateCertificateAudit();
+  if (migrated) logger.info({ migrated }, 'copied certificate_audit entries into audit_log');
   await rebuildPoolIndex();
   const admin = await ensureAdmin(config, logger);
   if (!seed) return { admin };

@@ -6,7 +6,8 @@ import { gunzipSync } from 'node:zlib';
 import { generateKeyPairSync } from 'node:crypto';
 import { decodeJwt, importJWK, jwtVerify } from 'jose';
 import request from 'supertest';
-import { CertificateAuditModel, CertificateModel } from '../src/components/certificates/certificate.model';
+import { AuditModel } from '../src/components/audit/audit.model';
+import { CertificateModel } from '../src/components/certificates/certificate.model';
 import { signatureValid } from '../src/components/certificates/certificate.service';
 import { verifyText } from '../src/components/certificates/signing-keys';
 import { AttemptModel } from '../src/components/exams/attempt.model';
@@ -80,7 +81,7 @@ describe('issuing', () => {
     expect(cert.number).toHaveLength(22);
     expect(cert.record).toMatchObject({ holder: { name: 'Zhang Yu', nameZh: '张予' }, idNumberMasked: '**************1234', levelLabel: { zh: '三级/高级工' } });
     expect(JSON.stringify(cert.record)).not.toContain('110101199003071234');
-    expect(await CertificateAuditModel.countDocuments({ number: cert.number, action: 'issue' })).toBe(1);
+    expect(await AuditModel.countDocuments({ 'target.id': cert.number, action: 'certificate.issued', actor: null })).toBe(1);
     expect(fs.existsSync(certificates.files.pathFor(cert.number))).toBe(true);
   });
 
@@ -227,7 +228,12 @@ describe('verification for employers', () => {
     await request(app).post(`/api/certificates/${cert.number}/revoke`).set(bearer(admin)).send({ reason: 'Exam misconduct found on review' }).expect(200);
     const res = await request(app).get(`/api/certificates/${cert.number}`).query({ name: 'revoke me' }).expect(200);
     expect(res.body).toMatchObject({ status: 'revoked', revocationReason: 'Exam misconduct found on review', revokedAt: expect.any(String) });
-    expect(await CertificateAuditModel.countDocuments({ number: cert.number, action: 'revoke', by: admin.id })).toBe(1);
+    expect(await AuditModel.countDocuments({ 'target.id': cert.number, action: 'certificate.revoked', 'actor.id': admin.id, reason: 'Exam misconduct found on review' })).toBe(1);
+    const trail = (await request(app).get(`/api/certificates/${cert.number}/audit`).set(bearer(admin)).expect(200)).body.items;
+    expect(trail).toEqual([
+      { _id: expect.any(String), action: 'issue', number: cert.number, by: null, reason: `attempt ${cert.attemptId.toHexString()}`, at: expect.any(String) },
+      { _id: expect.any(String), action: 'revoke', number: cert.number, by: admin.id, reason: 'Exam misconduct found on review', at: expect.any(String) },
+    ]);
     expect(await bitSet()).toBe(true);
     await request(app).post(`/api/certificates/${cert.number}/revoke`).set(bearer(admin)).send({ reason: 'again' }).expect(409);
   });

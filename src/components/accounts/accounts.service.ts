@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { ConflictError, InvalidCredentialsError, NotFoundError } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
+import { recordAudit } from '../audit';
 import type { LoginInput, RegisterInput } from './accounts.schemas';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './password';
 import { clientKey, type LoginThrottle } from './login-throttle';
@@ -99,6 +100,9 @@ export async function changeRoles(actor: PublicUser, targetId: string, roles: Ro
   }
   const updated = await users.setRoles(targetId, roles);
   if (!updated) throw new NotFoundError('No such user.');
+  if ([...updated.roles].sort().join() !== [...target.roles].sort().join()) {
+    await recordAudit({ action: 'user.roles_changed', actor, target: { type: 'user', id: updated.id, label: updated.email }, before: { roles: target.roles }, after: { roles: updated.roles } });
+  }
   return updated;
 }
 
@@ -117,7 +121,9 @@ export async function ensureAdmin(
   if ((await users.countUsersWithRole('admin')) > 0) return { created: false, email: settings.adminEmail };
   const existing = await users.findUserByEmail(settings.adminEmail);
   if (existing) {
-    await users.setRoles(existing.id, [...new Set<Role>([...existing.roles, 'admin'])]);
+    const roles = [...new Set<Role>([...existing.roles, 'admin'])];
+    await users.setRoles(existing.id, roles);
+    await recordAudit({ action: 'user.roles_changed', actor: null, target: { type: 'user', id: existing.id, label: existing.email }, before: { roles: existing.roles }, after: { roles }, reason: 'no administrator existed: ADMIN_EMAIL made one' });
     logger.warn({ email: existing.email }, 'no administrator existed: granted admin to ADMIN_EMAIL account');
     return { created: false, email: existing.email };
   }

@@ -3,7 +3,8 @@
 import { findExam, onAttemptGraded, type Attempt } from '../exams';
 import type { Types } from 'mongoose';
 import type { CertificatesContext } from './certificates.context';
-import { issueForAttempt, issueMissingCertificates } from './certificate.service';
+import { issueForAttempt, issueMissingCertificates, recordMissingCertificateAudit } from './certificate.service';
+import { recordKeyRotations } from './signing-key-audit';
 
 async function validityYears(examId: Types.ObjectId): Promise<number> {
   try {
@@ -34,6 +35,10 @@ export function installCertificateIssuer(ctx: CertificatesContext): void {
   });
 }
 
+/** Start-up repair: certificates a crash left unissued, then audit entries a crash or failed write left out. */
 export async function repairMissingCertificates(ctx: CertificatesContext): Promise<number> {
-  return issueMissingCertificates({ ...issueContext(ctx), validityYears });
+  const issued = await issueMissingCertificates({ ...issueContext(ctx), validityYears });
+  const entries = (await recordMissingCertificateAudit()) + (await recordKeyRotations(ctx.keys, 'recorded at server start from the key files'));
+  if (entries) ctx.logger.info({ entries }, 'added audit entries for certificate events and key rotations not yet in the log');
+  return issued;
 }

@@ -51,7 +51,10 @@ const certificateSchema = new Schema<Certificate>(
 );
 certificateSchema.index({ userId: 1, examId: 1, issuedAt: -1 });
 
-/** Who issued or revoked what, when and why. */
+/**
+ * Who issued or revoked what, when and why: the trail before the shared audit log. Read only, by the
+ * start-up copy into audit_log (certificate-audit-migration.ts); nothing writes here any more.
+ */
 export interface CertificateAudit {
   _id: Types.ObjectId;
   action: 'issue' | 'revoke';

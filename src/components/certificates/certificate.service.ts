@@ -3,9 +3,10 @@ import { Types } from 'mongoose';
 import { ConflictError, NotFoundError, isDuplicateKeyError } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
 import { findIdNumber, findUserById, type PublicUser } from '../accounts';
+import { auditedTargetIds, listAudit, recordAudit, recordAuditOnce, type AuditInput } from '../audit';
 import { passedCertificationAttempts, type Attempt } from '../exams';
 import { canonicalize } from './canonical-json';
-import { CertificateAuditModel, CertificateModel, type Certificate } from './certificate.model';
+import { CertificateModel, type Certificate } from './certificate.model';
 import type { CertificateRecord } from './certificate.types';
 import { signText, verifyText, type KeyStore } from './signing-keys';
 
@@ -117,7 +118,7 @@ export async function issueForAttempt(attempt: Attempt, validityYears: number, c
       });
       const issued = doc.toObject() as Certificate;
       if (previous) await CertificateModel.updateOne({ _id: previous._id }, { $set: { supersededBy: number } });
-      await CertificateAuditModel.create({ action: 'issue', number, by: null, reason: `attempt ${attempt._id.toHexString()}`, at: new Date() });
+      await recordAuditOnce(issuedAuditKey(number), issuedAuditEntry(issued));
       ctx.logger.info({ number, attempt: attempt._id.toHexString() }, 'certificate issued');
       await ctx.onIssued?.(issued);
       return issued;
@@ -237,7 +238,7 @@ export async function revoke(actor: PublicUser, number: string, reason: string, 
   if (!cert) throw new NotFoundError('No such certificate.', 'certificate_not_found');
   if (cert.status === 'revoked') throw new ConflictError('already_revoked', 'This certificate is already revoked.');
   await CertificateModel.updateOne({ _id: cert._id }, { $set: { status: 'revoked', revokedAt: now, revocationReason: reason } });
-  await CertificateAuditModel.create({ action: 'revoke', number, by: new Types.ObjectId(actor.id), reason, at: now });
+  await recordAudit({ action: 'certificate.revoked', actor, target: { type: 'certificate', id: number }, before: { status: cert.status }, after: { status: 'revoked' }, reason, at: now });
   return { ...cert, status: 'revoked', revokedAt: now, revocationReason: reason };
 }
 
@@ -254,8 +255,62 @@ export async function listAll(filter: { status?: 'valid' | 'revoked' | 'expired'
   return CertificateModel.find(query).sort({ issuedAt: -1 }).limit(500).lean<Certificate[]>();
 }
 
-export async function auditTrail(number: string) {
-  return CertificateAuditModel.find({ number }).sort({ at: 1 }).lean();
+/** One certificate's issue and revocation, oldest first, in the shape GET /api/certificates/:number/audit always had. */
+export async function auditTrail(number: string): Promise<Array<{ _id: string; action: 'issue' | 'revoke'; number: string; by: string | null; reason: string | null; at: Date }>> {
+  const { items } = await listAudit(
+    { targetType: 'certificate', targetId: number, actions: ['certificate.issued', 'certificate.revoked'] },
+    { page: 1, pageSize: 1000 },
+  );
+  return items.reverse().map((entry) => ({
+    _id: entry.id,
+    action: entry.action === 'certificate.issued' ? 'issue' : 'revoke',
+    number,
+    by: entry.actor?.id ?? null,
+    reason: entry.reason ?? null,
+    at: entry.at,
+  }));
+}
+
+/** Issuing happens once per certificate, so its entry has a fixed id: repeats and repairs add nothing. */
+const issuedAuditKey = (number: string) => `certificate.issued:${number}`;
+
+function issuedAuditEntry(cert: Pick<Certificate, 'number' | 'attemptId' | 'keyId' | 'issuedAt' | 'supersedes'>): AuditInput {
+  return {
+    action: 'certificate.issued',
+    actor: null,
+    target: { type: 'certificate', id: cert.number },
+    after: { status: 'valid', keyId: cert.keyId, ...(cert.supersedes ? { supersedes: cert.supersedes } : {}) },
+    reason: `attempt ${cert.attemptId.toHexString()}`,
+    at: cert.issuedAt,
+  };
+}
+
+/**
+ * Start-up repair for a crash or a failed audit write between storing a certificate and recording it:
+ * adds the missing "issued" entries, and "revoked" ones rebuilt from the certificate (who revoked it
+ * is then unknown, and the entry says it was reconstructed).
+ */
+export async function recordMissingCertificateAudit(): Promise<number> {
+  let added = 0;
+  const issued = await auditedTargetIds('certificate.issued', 'certificate');
+  const revoked = await auditedTargetIds('certificate.revoked', 'certificate');
+  const fields = { number: 1, attemptId: 1, keyId: 1, issuedAt: 1, supersedes: 1, status: 1, revokedAt: 1, revocationReason: 1 };
+  for await (const cert of CertificateModel.find({}, fields).lean<Certificate[]>().cursor()) {
+    if (!issued.has(cert.number) && (await recordAuditOnce(issuedAuditKey(cert.number), issuedAuditEntry(cert)))) added++;
+    if (cert.status === 'revoked' && !revoked.has(cert.number)) {
+      const entry: AuditInput = {
+        action: 'certificate.revoked',
+        actor: null,
+        target: { type: 'certificate', id: cert.number },
+        before: { status: 'valid' },
+        after: { status: 'revoked', reconstructed: true },
+        reason: cert.revocationReason,
+        ...(cert.revokedAt ? { at: cert.revokedAt } : {}),
+      };
+      if (await recordAuditOnce(`certificate.revoked:${cert.number}`, entry)) added++;
+    }
+  }
+  return added;
 }
 
 /** Issues what a crash between grading and issuing left out (run at start-up). */

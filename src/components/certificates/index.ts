@@ -3,3 +3,5 @@ export { certificateApiRouter, certificateUploadRouter } from './certificate.rou
 export { certificatePagesRouter } from './certificate.pages';
 export { createCertificatesContext, type CertificatesContext, type CertificatesConfig } from './certificates.context';
 export { installCertificateIssuer, repairMissingCertificates } from './certificate.issuer';
+export { migrateCertificateAudit } from './certificate-audit-migration';
+export { recordKeyRotations } from './signing-key-audit';

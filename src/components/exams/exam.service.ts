@@ -3,6 +3,7 @@ import { Types } from 'mongoose';
 import { ConflictError, NotFoundError, isDuplicateKeyError } from '../../lib/errors';
 import { parseInput } from '../../lib/validation';
 import type { PublicUser } from '../accounts';
+import { recordAudit } from '../audit';
 import { poolSize, type Domain } from '../questions';
 import { ExamModel, TimeExtensionModel, type Exam, type ExamSection, type TimeExtension } from './exam.model';
 import { createExamSchema, extensionSchema, updateExamSchema, type ExamInput } from './exam.schemas';
@@ -66,6 +67,10 @@ function toDocument(input: ExamInput) {
     availableFrom: input.availableFrom ? new Date(input.availableFrom) : null,
     availableUntil: input.availableUntil ? new Date(input.availableUntil) : null,
   };
+}
+
+function examTarget(exam: Pick<Exam, 'code'> & { _id?: Types.ObjectId; id?: string }) {
+  return { type: 'exam' as const, id: exam.id ?? exam._id!.toHexString(), label: exam.code };
 }
 
 export async function findExam(id: string): Promise<Exam> {
@@ -136,12 +141,15 @@ export async function publishExam(id: string): Promise<ExamView> {
     throw new ConflictError('blueprint_unsatisfiable', 'The approved question bank cannot fill this exam.', { cells: short });
   }
   await ExamModel.updateOne({ _id: exam.id }, { $set: { status: 'published' } });
+  // The actor is the signed-in user of the request (recordAudit's default).
+  await recordAudit({ action: 'exam.published', target: examTarget(exam), before: { status: exam.status }, after: { status: 'published' } });
   return { ...exam, status: 'published' };
 }
 
 export async function unpublishExam(id: string): Promise<ExamView> {
   const exam = await findExam(id);
   await ExamModel.updateOne({ _id: exam._id }, { $set: { status: 'draft' } });
+  await recordAudit({ action: 'exam.unpublished', target: examTarget(exam), before: { status: exam.status }, after: { status: 'draft' } });
   return { ...toExamView(exam), status: 'draft' };
 }
 
@@ -157,11 +165,20 @@ export async function listExams(user: PublicUser | undefined, now = new Date()):
 export async function grantExtension(actor: PublicUser, examId: string, body: unknown): Promise<{ userId: string; extraSeconds: number }> {
   const exam = await findExam(examId);
   const input = parseInput(extensionSchema, body);
+  const before = await extraSecondsFor(exam._id, new Types.ObjectId(input.userId));
   await TimeExtensionModel.updateOne(
     { examId: exam._id, userId: new Types.ObjectId(input.userId) },
     { $set: { extraSeconds: input.extraSeconds, grantedBy: new Types.ObjectId(actor.id), reason: input.reason } },
     { upsert: true },
   );
+  await recordAudit({
+    action: 'exam.extension_granted',
+    actor,
+    target: examTarget(exam),
+    before: { userId: input.userId, extraSeconds: before },
+    after: { userId: input.userId, extraSeconds: input.extraSeconds },
+    reason: input.reason,
+  });
   return { userId: input.userId, extraSeconds: input.extraSeconds };
 }
 

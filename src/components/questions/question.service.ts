@@ -3,6 +3,7 @@ import { Types } from 'mongoose';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors';
 import { parseInput } from '../../lib/validation';
 import type { PublicUser } from '../accounts';
+import { recordAudit } from '../audit';
 import { checkContent, questionContentSchema, toContent, type ListQuery, type QuestionInput, type QuestionStatus } from './question.schemas';
 import * as repo from './question.repository';
 import { DOMAIN_PREFIX, type QuestionContent } from './question.types';
@@ -171,6 +172,16 @@ export async function transitionQuestion(actor: PublicUser, id: string, to: Ques
   const saved = await repo.setStatus(current, to, changes);
   if (!saved) throw editConflict();
   await repo.recordEvent({ questionId: current._id, version: current.version, from: current.status, to, by: userId(actor), comment });
+  if (to === 'approved' || to === 'draft') {
+    await recordAudit({
+      action: to === 'approved' ? 'question.approved' : 'question.returned',
+      actor,
+      target: { type: 'question', id: saved._id.toHexString(), label: saved.code },
+      before: { status: current.status, version: current.version },
+      after: { status: to, version: saved.version },
+      reason: comment,
+    });
+  }
   return toView(saved);
 }
 

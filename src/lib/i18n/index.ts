@@ -1,5 +1,7 @@
 // UI strings in zh-CN and en, one pair of message files per area (core, bank, exam…).
 // Both languages share one key set (a unit test holds them to it).
+import auditEn from './messages/audit.en.json';
+import auditZh from './messages/audit.zh-CN.json';
 import bankEn from './messages/bank.en.json';
 import bankZh from './messages/bank.zh-CN.json';
 import certEn from './messages/cert.en.json';
@@ -17,8 +19,8 @@ export const DEFAULT_LOCALE: Locale = 'zh-CN';
 export const LOCALE_COOKIE = 'lang';
 
 const MESSAGES: Record<Locale, Record<string, string>> = {
-  en: { ...coreEn, ...bankEn, ...examEn, ...certEn, ...errorsEn },
-  'zh-CN': { ...coreZh, ...bankZh, ...examZh, ...certZh, ...errorsZh },
+  en: { ...coreEn, ...bankEn, ...examEn, ...certEn, ...errorsEn, ...auditEn },
+  'zh-CN': { ...coreZh, ...bankZh, ...examZh, ...certZh, ...errorsZh, ...auditZh },
 };
 
 export function isLocale(value: unknown): value is Locale {

@@ -267,19 +267,19 @@ describe('csvFormat.serialize', () => {
     expect(parsed.questions.map((q) => q.line)).toEqual([2, 4, 5, 6]);
   });
 
-  it('writes a BOM, CRLF line ends, the documented header and option letters', () => {
-    expect(csv.startsWith('\uFEFFcode,type,domain,levels,difficulty,knowledgePoint,tags,stem_zh,stem_en,explanation_zh,explanation_en,option_a_zh,')).toBe(true);
+  it('writes a BOM, CRLF line ends, every cell quoted, the documented header and option letters', () => {
+    expect(csv.startsWith('\uFEFF"code","type","domain","levels","difficulty","knowledgePoint","tags","stem_zh","stem_en","explanation_zh","explanation_en","option_a_zh",')).toBe(true);
     const lines = csv.split('\r\n');
-    expect(lines[0]).toMatch(/,option_e_en,correct,accepted,tolerance,weights$/);
-    expect(lines[1]).toMatch(/^IT-0042,single,intelligent-training,3\|2\|1,3,overfitting,overfitting\|regularization,"下列哪项说明模型""过拟合""，即：\n/);
-    expect(csv).toContain(',A|B,,,60|40|0|-100\r\n');
-    expect(csv).toContain(',false,,,\r\n');
+    expect(lines[0]).toMatch(/,"option_e_en","correct","accepted","tolerance","weights"$/);
+    expect(lines[1]).toMatch(/^"IT-0042","single","intelligent-training","3\|2\|1","3","overfitting","overfitting\|regularization","下列哪项说明模型""过拟合""，即：\n/);
+    expect(csv).toContain(',"A|B","","","60|40|0|-100"\r\n');
+    expect(csv).toContain(',"false","","",""\r\n');
     expect(csv.endsWith('\r\n')).toBe(true);
   });
 
   it('leaves the weights column out when no question has weights', () => {
     const header = csvFormat.serialize!([questions[0]!]).split('\r\n')[0];
-    expect(header).toMatch(/,correct,accepted,tolerance$/);
+    expect(header).toMatch(/,"correct","accepted","tolerance"$/);
   });
 });
 
@@ -296,7 +296,7 @@ describe('CSV injection', () => {
       tags: ['x'],
       stem: { en: '=HYPERLINK("http://evil.example","click")' },
       explanation: { en: '-1 is the answer' },
-      options: ['+1', '-1', '@SUM(A1)', 'zero'].map((t, i) => ({ id: 'abcd'[i]!, text: { en: t }, correct: i === 1 })),
+      options: ['+1', '-1', '@SUM(A1)', "'quoted", '＝1+1'].map((t, i) => ({ id: 'abcde'[i]!, text: { en: t }, correct: i === 1 })),
     };
     const csv = csvFormat.serialize!([question]);
     expect(csv).not.toMatch(/(^|,)"?[=+\-@]/m);

@@ -1,5 +1,7 @@
 // CSV (RFC 4180) for editing questions in a spreadsheet: one question per row, one column per field, lists
-// joined with "|". Export writes a UTF-8 BOM and CRLF so Excel opens Chinese text correctly.
+// joined with "|". Export goes through lib/csv (BOM, CRLF, every cell quoted and guarded against formula
+// injection); import reads spreadsheet-made files too, so it keeps its own forgiving reader with line numbers.
+import { CSV_BOM, csvRow, unguardCell } from '../../../lib/csv';
 import type {
   ExportableQuestion,
   ImportDefaults,
@@ -147,7 +149,8 @@ function readRow(row: Row, columns: Map<string, number>, { errors, warnings }: I
   const before = errors.length;
   const cell = (key: string) => {
     const index = columns.get(key);
-    return index === undefined ? '' : unguardFormula((row.fields[index] ?? '').trim());
+    // Unguard before trimming: the writer's apostrophe sits in front of any leading blanks.
+    return index === undefined ? '' : unguardCell(row.fields[index] ?? '').trim();
   };
   const used = new Set(columns.values());
   const stray = row.fields.findIndex((f, i) => !used.has(i) && f.trim() !== '');
@@ -236,26 +239,6 @@ function parse(input: string, defaults: ImportDefaults): ParseResult {
 
 // --- serialize ---
 
-/**
- * Spreadsheets run cells that start with = + - @ as formulas (CSV injection), so such text is written
- * with a leading apostrophe, the spreadsheet convention for "this is text"; reading strips it again.
- */
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-function guardFormula(value: string): string {
-  return FORMULA_START.test(value) ? `'${value}` : value;
-}
-
-export function unguardFormula(value: string): string {
-  return value.startsWith("'") && FORMULA_START.test(value.slice(1)) ? value.slice(1) : value;
-}
-
-/** Quotes only when needed, so simple cells stay readable in a text editor. */
-function quote(raw: string): string {
-  const value = guardFormula(raw);
-  return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
 function serialize(questions: ExportableQuestion[]): string {
   const optionCount = Math.max(0, ...questions.map((q) => q.options?.length ?? 0));
   const letters = [...LETTERS.slice(0, optionCount)];
@@ -282,7 +265,7 @@ function serialize(questions: ExportableQuestion[]): string {
       ...(weighted ? [weights] : []),
     ];
   });
-  return '\uFEFF' + [header, ...rows].map((row) => row.map(quote).join(',') + '\r\n').join('');
+  return CSV_BOM + [header, ...rows].map(csvRow).join('');
 }
 
 export const csvFormat: QuestionFormat = {
