@@ -192,3 +192,25 @@ describe('names a certificate can carry', () => {
     expect((await UserModel.findById(user.id).lean())!.nameZh).toBeUndefined();
   });
 });
+
+describe('the audit log of sign-ins', () => {
+  it('when sign-ins fail until the account locks, then each failure and the lockout are recorded with the address; a password change and signing out everywhere too', async () => {
+    const { AuditModel } = await import('../src/components/audit/audit.model');
+    const user = await createUser(app);
+    for (let i = 0; i < 10; i++) await login(user.email, `wrong ${i}`).expect(401);
+    const entries = await AuditModel.find({ 'target.id': user.id }).sort({ at: 1, _id: 1 }).lean();
+    expect(entries.filter((e) => e.action === 'auth.login_failed')).toHaveLength(10);
+    expect(entries.filter((e) => e.action === 'auth.lockout')).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ actor: null, target: { type: 'user', label: user.email }, after: { failures: 1 } });
+    expect(entries[0]!.ip).toMatch(/127\.0\.0\.1/);
+    const unknown = `ghost-${user.id}@example.com`;
+    await login(unknown, 'whatever pw').expect(401);
+    expect(await AuditModel.countDocuments({ action: 'auth.login_failed', 'target.id': `email:${unknown}` })).toBe(1);
+
+    const other = await createUser(app);
+    await request(app).post('/api/me/password').set(bearer(other)).send({ currentPassword: other.password, newPassword: 'yet another password' }).expect(200);
+    const again = (await login(other.email, 'yet another password').expect(200)).body.token as string;
+    await request(app).post('/api/auth/logout-all').set(bearer({ token: again })).expect(204);
+    expect((await AuditModel.find({ 'target.id': other.id }).sort({ at: 1, _id: 1 }).lean()).map((e) => e.action)).toEqual(['auth.password_changed', 'auth.signed_out_everywhere']);
+  });
+});

@@ -114,7 +114,7 @@ export function accountsPagesRouter(ctx: AccountsContext): Router {
   });
 
   router.post('/logout/everywhere', async (req, res) => {
-    if (req.user) await accounts.logoutEverywhere(req.user.id);
+    if (req.user) await accounts.logoutEverywhere(req.user);
     clearSessionCookie(res, secureCookies);
     res.redirect(303, '/login');
   });

@@ -27,7 +27,7 @@ export function accountsApiRouter({ tokens, throttle }: AccountsContext): Router
   });
 
   router.post('/api/auth/logout-all', requireUser, async (req, res) => {
-    await accounts.logoutEverywhere(req.user!.id);
+    await accounts.logoutEverywhere(req.user!);
     res.status(204).end();
   });
 

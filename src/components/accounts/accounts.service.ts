@@ -46,7 +46,7 @@ export async function login(input: LoginInput, tokens: TokenService, throttle: L
     // Hash against a decoy when the email is unknown so timing does not reveal which accounts exist.
     const ok = await verifyPassword(input.password, found?.passwordHash ?? (await decoyPasswordHash()));
     if (!found || !ok) {
-      await throttle.recordFailure(input.email, address);
+      await recordFailedSignIn(throttle, input.email, address, found?.user.id);
       throw new InvalidCredentialsError();
     }
     await throttle.recordSuccess(input.email);
@@ -60,8 +60,25 @@ export async function logout(session: { userId: string; sid: string; exp: number
 }
 
 /** Signs out every device of the user at once (including this one). */
-export async function logoutEverywhere(userId: string): Promise<void> {
-  await users.bumpSessionVersion(userId);
+export async function logoutEverywhere(user: PublicUser): Promise<void> {
+  await users.bumpSessionVersion(user.id);
+  await recordAudit({ action: 'auth.signed_out_everywhere', actor: user, target: userTarget(user) });
+}
+
+function userTarget(user: Pick<PublicUser, 'id' | 'email'>) {
+  return { type: 'user' as const, id: user.id, label: user.email };
+}
+
+/**
+ * Counts the failure and records it: who was tried (the account, or the email as typed when no account
+ * has it) and from where (the audit log takes the address from the request).
+ */
+async function recordFailedSignIn(throttle: LoginThrottle, email: string, address: string, userId: string | undefined): Promise<void> {
+  const outcome = await throttle.recordFailure(email, address);
+  const target = { type: 'user' as const, id: userId ?? `email:${email}`, label: email };
+  await recordAudit({ action: 'auth.login_failed', actor: null, target, after: { failures: outcome.failures } });
+  if (outcome.locked) await recordAudit({ action: 'auth.lockout', actor: null, target, after: { lockedForSeconds: throttle.policy.lockSeconds } });
+  if (outcome.addressLocked) await recordAudit({ action: 'auth.address_locked', actor: null, target, after: { address, lockedForSeconds: throttle.policy.lockSeconds } });
 }
 
 /**
@@ -81,12 +98,13 @@ export async function changePassword(
   const address = clientKey(client.address);
   return throttle.guard(email, address, async () => {
     if (!(await verifyPassword(input.currentPassword, current.passwordHash))) {
-      await throttle.recordFailure(email, address);
+      await recordFailedSignIn(throttle, email, address, userId);
       throw new InvalidCredentialsError();
     }
     await throttle.recordSuccess(email);
     const version = await users.bumpSessionVersion(userId, { passwordHash: await hashPassword(input.newPassword) });
     if (version === undefined) throw new NotFoundError('No such user.');
+    await recordAudit({ action: 'auth.password_changed', actor: current.user, target: userTarget(current.user), reason: 'all sessions ended' });
     return startSession(tokens, current.user, version);
   });
 }

@@ -36,6 +36,8 @@ export interface FailureOutcome {
   failures: number;
   /** This failure locked the account. */
   locked: boolean;
+  /** This failure locked the client address. */
+  addressLocked: boolean;
 }
 
 export interface LoginThrottle {
@@ -95,17 +97,18 @@ export function createLoginThrottle(overrides: Partial<LoginPolicy> = {}): Login
     },
     async recordFailure(email, address) {
       const [account, client] = await Promise.all([failures.penalty(email, 1), addresses.penalty(address, 1)]);
+      const addressLocked = client.consumedPoints === policy.perAddress;
       if (client.consumedPoints >= policy.perAddress) await addresses.block(address, policy.lockSeconds);
       const count = account.consumedPoints;
       if (count >= policy.lockAfter) {
         // Blocking stores more points than the limit, which is what waitFor reads as "locked".
         await failures.block(email, policy.lockSeconds);
-        return { failures: count, locked: true };
+        return { failures: count, locked: true, addressLocked };
       }
       if (count >= policy.freeFailures && policy.firstWaitSeconds > 0) {
         await waits.block(email, policy.firstWaitSeconds * 2 ** (count - policy.freeFailures));
       }
-      return { failures: count, locked: false };
+      return { failures: count, locked: false, addressLocked };
     },
     async recordSuccess(email) {
       await Promise.all([failures.delete(email), waits.delete(email)]);

@@ -4,6 +4,9 @@
 export const AUDIT_ACTIONS = [
   'auth.login_failed',
   'auth.lockout',
+  'auth.address_locked',
+  'auth.password_changed',
+  'auth.signed_out_everywhere',
   'user.roles_changed',
   'exam.extension_granted',
   'exam.published',
