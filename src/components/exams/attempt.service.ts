@@ -16,6 +16,7 @@ import {
   type AttemptRules,
   type SavedResponse,
 } from './attempt.model';
+import { assertMaySit } from './exam-conflicts';
 import { answerSchema } from './exam.schemas';
 import { gradeAttempt } from './grading';
 import { extraSecondsFor, findExam, toExamView, type ExamView } from './exam.service';
@@ -110,6 +111,7 @@ export async function startAttempt(user: PublicUser, examId: string, options: { 
   const now = options.now ?? new Date();
   const exam = toExamView(await findExam(examId));
   if (exam.status !== 'published') throw new NotFoundError('No such exam.');
+  await assertMaySit(user, exam);
   const userId = new Types.ObjectId(user.id);
   const activeKey = `${exam.id}:${user.id}`;
 

@@ -4,6 +4,7 @@
 // share one set of rules (createExamSchema).
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
+import { errorMessage } from '../../lib/error-text';
 import { AppError, ConflictError, UnauthenticatedError, ValidationError, type ErrorDetail } from '../../lib/errors';
 import { translate, type Locale } from '../../lib/i18n';
 import { emailSchema, parseInput } from '../../lib/validation';
@@ -43,6 +44,7 @@ import {
   type ExamView,
   type ShortCell,
 } from './exam.service';
+import { grantException, listExceptions } from './exam-conflicts';
 
 const BANK_CSS = ['/assets/bank.css'];
 const EXAMS_JS = ['/assets/bank-exams.js'];
@@ -191,11 +193,26 @@ interface ExtensionValues {
   reason: string;
 }
 
-async function renderExtensions(req: Request, res: Response, exam: ExamView, state: { values?: ExtensionValues; errors?: Record<string, string> } = {}, status = 200): Promise<void> {
+interface ExceptionValues {
+  email: string;
+  reason: string;
+}
+
+interface ExtensionsState {
+  values?: ExtensionValues;
+  errors?: Record<string, string>;
+  exceptionValues?: ExceptionValues;
+  exceptionErrors?: Record<string, string>;
+}
+
+async function renderExtensions(req: Request, res: Response, exam: ExamView, state: ExtensionsState = {}, status = 200): Promise<void> {
   const locale = req.locale;
-  const extensions = await listExtensions(exam.id);
-  const names: Map<string, { name: string; email: string } | undefined> = await findUsersByIds([...new Set(extensions.flatMap((e) => [e.userId, e.grantedBy]))]);
+  const certification = exam.mode === 'certification';
+  const [extensions, exceptions] = await Promise.all([listExtensions(exam.id), certification ? listExceptions(exam.id) : Promise.resolve([])]);
+  const ids = [...extensions.flatMap((e) => [e.userId, e.grantedBy]), ...exceptions.flatMap((e) => [e.userId, e.grantedBy])];
+  const names: Map<string, { name: string; email: string } | undefined> = await findUsersByIds([...new Set(ids)]);
   const errors = state.errors ?? {};
+  const exceptionErrors = state.exceptionErrors ?? {};
   res.status(status).render('pages/bank/exams-extensions', {
     title: translate(locale, 'bank.exams.ext.title', { code: exam.code }),
     extraCss: BANK_CSS,
@@ -203,7 +220,20 @@ async function renderExtensions(req: Request, res: Response, exam: ExamView, sta
     action: `${LIST}/${exam.id}/extensions`,
     values: state.values ?? { email: '', minutes: '', reason: '' },
     errors,
-    alert: Object.keys(errors).length ? translate(locale, 'bank.exams.ext.fixErrors') : undefined,
+    alert: Object.keys(errors).length ? translate(locale, 'bank.exams.ext.fixErrors') : Object.keys(exceptionErrors).length ? translate(locale, 'bank.exams.exc.fixErrors') : undefined,
+    exceptions: certification && {
+      action: `${LIST}/${exam.id}/exceptions`,
+      canGrant: req.user!.roles.includes('admin'),
+      values: state.exceptionValues ?? { email: '', reason: '' },
+      errors: exceptionErrors,
+      rows: exceptions.map((e) => ({
+        name: names.get(e.userId)?.name ?? '—',
+        email: names.get(e.userId)?.email ?? e.userId,
+        reason: e.reason,
+        grantedBy: names.get(e.grantedBy)?.name ?? '—',
+        created: { iso: e.createdAt, text: `${toChinaLocal(e.createdAt).replace('T', ' ')} (UTC+8)` },
+      })),
+    },
     rows: extensions.map((e) => ({
       name: names.get(e.userId)?.name ?? '—',
       email: names.get(e.userId)?.email ?? e.userId,
@@ -216,12 +246,13 @@ async function renderExtensions(req: Request, res: Response, exam: ExamView, sta
 }
 
 /** The form as the service's extension body, with every problem of the form at once. */
-async function extensionInput(locale: Locale, values: ExtensionValues): Promise<{ body?: z.input<typeof extensionSchema>; errors: Record<string, string> }> {
+async function extensionInput(locale: Locale, actorId: string, values: ExtensionValues): Promise<{ body?: z.input<typeof extensionSchema>; errors: Record<string, string> }> {
   const errors: Record<string, string> = {};
   const email = emailSchema.safeParse(values.email);
   const user = email.success ? await findUserByEmail(email.data) : undefined;
   if (!email.success) errors.email = translate(locale, 'bank.exams.ext.err.email');
   else if (!user) errors.email = translate(locale, 'bank.exams.ext.err.noUser', { email: email.data });
+  else if (user.id === actorId) errors.email = translate(locale, 'bank.exams.ext.err.self');
   const body = {
     userId: user?.id ?? '0'.repeat(24),
     extraSeconds: scaled(numeric(values.minutes), 60) as number,
@@ -313,10 +344,35 @@ export function examAdminPagesRouter(): Router {
     const exam = toExamView(await findExam(parseInput(idParams, req.params).id));
     const raw = (req.body ?? {}) as Record<string, unknown>;
     const values = { email: str(raw.email).trim(), minutes: str(raw.minutes), reason: str(raw.reason) };
-    const { body, errors } = await extensionInput(req.locale, values);
+    const { body, errors } = await extensionInput(req.locale, req.user!.id, values);
     if (!body) return renderExtensions(req, res, exam, { values, errors }, 400);
     await grantExtension(req.user!, exam.id, body);
     res.redirect(303, `${LIST}/${exam.id}/extensions`);
+  });
+
+  router.post(`${LIST}/:id/exceptions`, async (req, res) => {
+    const exam = toExamView(await findExam(parseInput(idParams, req.params).id));
+    const raw = (req.body ?? {}) as Record<string, unknown>;
+    const values = { email: str(raw.email).trim(), reason: str(raw.reason) };
+    const errors: Record<string, string> = {};
+    const email = emailSchema.safeParse(values.email);
+    const user = email.success ? await findUserByEmail(email.data) : undefined;
+    if (!email.success) errors.email = translate(req.locale, 'bank.exams.ext.err.email');
+    else if (!user) errors.email = translate(req.locale, 'bank.exams.ext.err.noUser', { email: email.data });
+    try {
+      if (Object.keys(errors).length) throw new ValidationError([]);
+      await grantException(req.user!, exam.id, { userId: user!.id, reason: values.reason });
+      res.redirect(303, `${LIST}/${exam.id}/extensions`);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status >= 500) throw err;
+      if (err instanceof ValidationError) {
+        for (const detail of err.details as ErrorDetail[]) if (detail.path === 'reason') errors.reason = translate(req.locale, 'bank.exams.exc.err.reason');
+      } else if (err.code === 'self_grant') errors.email = translate(req.locale, 'bank.exams.ext.err.self');
+      else if (err.code === 'exception_exists') errors.email = translate(req.locale, 'bank.exams.exc.err.exists');
+      else if (err.code === 'forbidden') throw err;
+      else errors.email = errorMessage(req.locale, err);
+      await renderExtensions(req, res, exam, { exceptionValues: values, exceptionErrors: errors }, err.status);
+    }
   });
 
   return router;

@@ -95,3 +95,28 @@ extensionSchema.index({ examId: 1, userId: 1 }, { unique: true });
 
 export const ExamModel: Model<Exam> = model<Exam>('Exam', examSchema);
 export const TimeExtensionModel: Model<TimeExtension> = model<TimeExtension>('TimeExtension', extensionSchema, 'time_extensions');
+
+/**
+ * An administrator's recorded exception to the conflict-of-interest rule: this user, who can read the
+ * bank's keys (an examiner or administrator), may still sit this certification exam.
+ */
+export interface ExamException {
+  _id: Types.ObjectId;
+  examId: Types.ObjectId;
+  userId: Types.ObjectId;
+  grantedBy: Types.ObjectId;
+  reason: string;
+  createdAt: Date;
+}
+const exceptionSchema = new Schema<ExamException>(
+  {
+    examId: { type: Schema.Types.ObjectId, required: true },
+    userId: { type: Schema.Types.ObjectId, required: true },
+    grantedBy: { type: Schema.Types.ObjectId, required: true },
+    reason: { type: String, required: true },
+  },
+  { timestamps: { createdAt: true, updatedAt: false } },
+);
+exceptionSchema.index({ examId: 1, userId: 1 }, { unique: true });
+
+export const ExamExceptionModel: Model<ExamException> = model<ExamException>('ExamException', exceptionSchema, 'exam_exceptions');

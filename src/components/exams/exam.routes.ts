@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { NotFoundError } from '../../lib/errors';
 import { parseInput } from '../../lib/validation';
 import { requireRole, requireUser } from '../accounts';
+import { grantException, listExceptions } from './exam-conflicts';
 import { getAttempt, listOwnAttempts, saveAnswer, startAttempt, submitAttempt } from './attempt.service';
 import { createExam, findExam, grantExtension, listExams, publishExam, toExamView, unpublishExam, updateExam } from './exam.service';
 
@@ -47,6 +48,14 @@ export function examApiRouter(): Router {
   });
   router.post('/api/exams/:id/extensions', examiner, async (req, res) => {
     res.json({ extension: await grantExtension(req.user!, parseInput(idParams, req.params).id, req.body) });
+  });
+
+  router.get('/api/exams/:id/exceptions', examiner, async (req, res) => {
+    res.json({ items: await listExceptions(parseInput(idParams, req.params).id) });
+  });
+  // Conflict-of-interest exceptions: administrators only, never for themselves (the service decides).
+  router.post('/api/exams/:id/exceptions', requireRole('admin'), async (req, res) => {
+    res.status(201).json({ exception: await grantException(req.user!, parseInput(idParams, req.params).id, req.body) });
   });
 
   router.post('/api/exams/:id/attempts', requireUser, async (req, res) => {

@@ -57,6 +57,11 @@ export const extensionSchema = z.strictObject({
   reason: z.string().trim().max(500).optional(),
 });
 
+export const exceptionSchema = z.strictObject({
+  userId: z.string().regex(/^[0-9a-f]{24}$/i, 'A user id.'),
+  reason: z.string().trim().min(5, 'Say why this exception is justified.').max(500),
+});
+
 export const answerSchema = z.strictObject({
   response: z.unknown(),
   flagged: z.boolean().optional(),

@@ -1,6 +1,6 @@
 // Exam blueprints: definition, publishing (only when the approved bank can fill every cell), accommodations.
 import { Types } from 'mongoose';
-import { ConflictError, NotFoundError, isDuplicateKeyError } from '../../lib/errors';
+import { AppError, ConflictError, NotFoundError, isDuplicateKeyError } from '../../lib/errors';
 import { parseInput } from '../../lib/validation';
 import type { PublicUser } from '../accounts';
 import { recordAudit } from '../audit';
@@ -8,6 +8,13 @@ import { poolSize, type Domain } from '../questions';
 import { ExamModel, TimeExtensionModel, type Exam, type ExamSection, type TimeExtension } from './exam.model';
 import { createExamSchema, extensionSchema, updateExamSchema, type ExamInput } from './exam.schemas';
 import { apportion } from './national-format';
+
+/** Accommodations and exceptions are granted by someone else, never by the person who benefits. */
+export class SelfGrantError extends AppError {
+  constructor() {
+    super(403, 'self_grant', 'Nobody can grant this to themselves; ask another examiner or administrator.');
+  }
+}
 
 export interface ExamView {
   id: string;
@@ -165,6 +172,8 @@ export async function listExams(user: PublicUser | undefined, now = new Date()):
 export async function grantExtension(actor: PublicUser, examId: string, body: unknown): Promise<{ userId: string; extraSeconds: number }> {
   const exam = await findExam(examId);
   const input = parseInput(extensionSchema, body);
+  // Extra time is an accommodation someone else grants: never to oneself.
+  if (input.userId === actor.id) throw new SelfGrantError();
   const before = await extraSecondsFor(exam._id, new Types.ObjectId(input.userId));
   await TimeExtensionModel.updateOne(
     { examId: exam._id, userId: new Types.ObjectId(input.userId) },
