@@ -26,6 +26,8 @@ export interface EmbeddedOptions {
   /** PATH, for finding `mongod` and `setpriv` (from config). */
   searchPath: string;
   startTimeoutMs?: number;
+  /** Listen here instead of on a free port (to bring a stopped server back where clients expect it). */
+  fixedPort?: number;
 }
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
@@ -86,7 +88,7 @@ export async function startEmbeddedDatabase(opts: EmbeddedOptions): Promise<Embe
   const launch = chooseLaunch(opts);
   const dir = path.join(opts.dataDir, launch.kind);
   fs.mkdirSync(dir, { recursive: true });
-  const port = await freeLoopbackPort();
+  const port = opts.fixedPort ?? (await freeLoopbackPort());
   const [command, args] = withParentDeathSignal(launch.bin, launch.args(port, dir), opts.searchPath);
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const output = captureOutput(child, opts.logger.child({ component: launch.kind }));
