@@ -59,8 +59,14 @@ export function describeRequest(req: RawRequest, identity: string): string {
   return `${req.method} ${clip(req.url, 300)}\n    ${headers}${body}`;
 }
 
+/** An HTML page as the words a reader sees (the layout's markup says nothing about the failure). */
+function pageText(html: string): string {
+  return html.replace(/<(script|style|head)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
 export function describeResponse(res: RawResponse): string {
   const type = String(res.headers['content-type'] ?? 'no content type');
-  const body = isBinary(res) ? `<${res.body.length} bytes>` : clip(JSON.stringify(res.body.toString('utf8')), 600);
+  const text = res.body.toString('utf8');
+  const body = isBinary(res) ? `<${res.body.length} bytes>` : /html/i.test(type) ? `page text: ${clip(pageText(text), 400)}` : clip(JSON.stringify(text), 600);
   return `${res.status} (${type}) ${body}`;
 }

@@ -25,7 +25,8 @@ export interface FuzzWorld {
 }
 
 const ROLES: Record<Exclude<Identity, 'anonymous'>, Role[]> = { candidate: ['candidate'], examiner: ['examiner'], admin: ['admin'] };
-const TRUE_FALSE_QUESTIONS = 8;
+/** Exactly what one paper draws: every document costs time in each digest. */
+const TRUE_FALSE_QUESTIONS = 5;
 
 function trueFalseQuestion(n: number, answer: boolean) {
   return {
