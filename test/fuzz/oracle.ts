@@ -1,6 +1,6 @@
 // What every response must satisfy, whatever was sent: no server error, nothing internal leaked,
 // API errors in the one documented shape. Returns problems as sentences (empty when all is well).
-import type { RawRequest, RawResponse } from '../helpers/raw-http';
+import type { RawRequest, RawResponse } from './raw-client';
 
 const LEAKS: Array<[string, RegExp]> = [
   // A stack frame, also inside a JSON string where the newline is the two characters \n.

@@ -10,7 +10,7 @@ import mongoose, { Types } from 'mongoose';
 import { TEST_PUBLIC_URL, buildTestApp, createUser } from '../helpers/app';
 import { useTestDatabase } from '../helpers/database';
 import { MAY_CHANGE_ON_REJECTION, changedCollections, digestDatabase, type DbDigest } from '../helpers/db-digest';
-import { startRawClient, type RawClient, type RawRequest, type RawResponse } from '../helpers/raw-http';
+import { startRawClient, type RawClient, type RawRequest, type RawResponse } from './raw-client';
 import { describeRoutes, listRoutes, pathParams, type RouteInfo } from '../helpers/routes';
 import { bodySpec, bogusCredentials, extraHeaders, pathSegment, queryString, type BodySpec } from './hostile';
 import { describeRequest, describeResponse, responseProblems } from './oracle';

@@ -1,4 +1,4 @@
-// Sends requests byte for byte as given. supertest goes through URL parsing and sets content types
+// The fuzzer's HTTP client: sends requests byte for byte as given, over one keep-alive connection.
 // on its own, which would quietly repair the malformed paths and bodies a fuzzer means to send.
 import http, { type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
