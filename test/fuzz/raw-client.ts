@@ -1,5 +1,6 @@
 // The fuzzer's HTTP client: sends requests byte for byte as given, over one keep-alive connection.
-// on its own, which would quietly repair the malformed paths and bodies a fuzzer means to send.
+// supertest goes through URL parsing and sets content types on its own, which would quietly repair the
+// malformed paths and bodies a fuzzer means to send.
 import http, { type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';

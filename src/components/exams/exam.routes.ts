@@ -59,8 +59,11 @@ export function examApiRouter(): Router {
   });
 
   router.post('/api/exams/:id/attempts', requireUser, async (req, res) => {
-    const { attempt, created } = await startAttempt(req.user!, parseInput(idParams, req.params).id);
-    res.status(created ? 201 : 200).json({ attempt: await getAttempt(req.user!, attempt.id, { lang: paperLanguage(req) }) });
+    // Everything the request says is checked before anything is stored.
+    const { id } = parseInput(idParams, req.params);
+    const lang = paperLanguage(req);
+    const { attempt, created } = await startAttempt(req.user!, id);
+    res.status(created ? 201 : 200).json({ attempt: await getAttempt(req.user!, attempt.id, { lang }) });
   });
   router.get('/api/attempts', requireUser, async (req, res) => {
     res.json({ items: await listOwnAttempts(req.user!) });
@@ -74,7 +77,9 @@ export function examApiRouter(): Router {
   });
   router.post('/api/attempts/:id/submit', requireUser, async (req, res) => {
     const { reason } = parseInput(submitSchema, req.body ?? {});
-    res.json({ result: await submitAttempt(req.user!, parseInput(idParams, req.params).id, { lang: paperLanguage(req), timeUp: reason === 'time_up' }) });
+    const { id } = parseInput(idParams, req.params);
+    const lang = paperLanguage(req);
+    res.json({ result: await submitAttempt(req.user!, id, { lang, timeUp: reason === 'time_up' }) });
   });
 
   return router;
