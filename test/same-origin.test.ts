@@ -5,6 +5,8 @@ import { UserModel } from '../src/components/accounts/user.model';
 import { ExamModel } from '../src/components/exams/exam.model';
 import { bearer, buildTestApp, createUser, session, TEST_PUBLIC_URL, type TestUser } from './helpers/app';
 import { useTestDatabase } from './helpers/database';
+import { changedCollections, digestDatabase } from './helpers/db-digest';
+import { listRoutes } from './helpers/routes';
 import { publishedExam, seedSmallBank } from './helpers/world';
 
 useTestDatabase();
@@ -50,6 +52,28 @@ describe.each(FORGERIES)('when a cookie-authenticated request comes from %s', (_
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe('cross_site_request');
     expect((await UserModel.findById(target.id).lean())!.roles).toEqual(['candidate']);
+  });
+});
+
+describe('every state-changing route', () => {
+  // Listed from the routers themselves, so a new form or API route is covered without editing this.
+  const routes = listRoutes(app).filter((r) => !['GET', 'HEAD', 'OPTIONS'].includes(r.method));
+
+  it('when the list is taken, then it holds the forms and API calls we know of', () => {
+    expect(routes.length).toBeGreaterThan(30);
+    expect(routes).toEqual(expect.arrayContaining([{ method: 'POST', path: '/admin/users/:id/roles' }, { method: 'PUT', path: '/api/attempts/:id/answers/:itemId' }]));
+  });
+
+  it('when each is sent cross-site with an administrator\'s session cookie, then each answers 403 cross_site_request and the database is unchanged', async () => {
+    const before = await digestDatabase();
+    const refused: string[] = [];
+    for (const route of routes) {
+      const path = route.path.replace(/:(\w+)/g, (_m, name: string) => (name === 'itemId' ? 'q1' : name === 'number' ? 'S000031000001263000001' : examId));
+      const res = await request(app)[route.method.toLowerCase() as 'post'](path).set(cookieOnly(admin)).set({ Origin: 'https://evil.example', Accept: 'application/json' }).send({});
+      if (res.status === 403 && res.body.error?.code === 'cross_site_request') refused.push(`${route.method} ${route.path}`);
+    }
+    expect(refused).toEqual(routes.map((r) => `${r.method} ${r.path}`));
+    expect(changedCollections(before, await digestDatabase())).toEqual([]);
   });
 });
 

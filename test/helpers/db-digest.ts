@@ -4,8 +4,7 @@ import { createHash } from 'node:crypto';
 import mongoose from 'mongoose';
 
 /**
- * Collections that may change even when a request is refused, by design. Neither exists yet; they are
- * named here so the check keeps working when they arrive:
+ * Collections that may change even when a request is refused, by design:
  * - login_throttle: failed sign-ins count towards throttling, so a rejected login must be recorded.
  * - audit_log: the security audit log records failed sign-ins and refused actions.
  * Add a collection here only with a comment saying why a refusal has to write to it.
