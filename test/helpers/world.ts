@@ -47,7 +47,7 @@ export interface ExamOptions {
 }
 
 /** Creates and publishes a level-3 true/false exam through the API; returns its id. */
-export async function publishedExam(app: Express, examiner: TestUser, options: ExamOptions): Promise<string> {
+export async function publishedExam(app: Express | string, examiner: Pick<TestUser, 'token'>, options: ExamOptions): Promise<string> {
   const count = options.count ?? 5;
   const mode = options.mode ?? 'mock';
   const created = await request(app)
