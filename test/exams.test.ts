@@ -4,10 +4,11 @@ import { apportion, onAttemptGraded, sweepExpiredAttempts, type Attempt } from '
 import { AttemptModel, AttemptResponseModel } from '../src/components/exams/attempt.model';
 import { ExamModel } from '../src/components/exams/exam.model';
 import { seedExams } from '../src/components/exams/exam-seed.service';
-import { loadVersions, questionType, type Domain } from '../src/components/questions';
+import { loadVersions, type Domain } from '../src/components/questions';
 import { seedQuestionBank } from '../src/components/questions/question-seed.service';
 import { bearer, buildTestApp, createUser, type TestUser } from './helpers/app';
 import { useTestDatabase } from './helpers/database';
+import { correctResponses } from './helpers/world';
 
 useTestDatabase();
 const { app } = buildTestApp();
@@ -35,18 +36,6 @@ function examId(code: string): string {
 
 function start(user: TestUser, code: string) {
   return request(app).post(`/api/exams/${examId(code)}/attempts`).set(bearer(user));
-}
-
-/** The right response for every item of a stored attempt, from the exact versions served. */
-async function correctResponses(attemptId: string): Promise<Record<string, unknown>> {
-  const attempt = (await AttemptModel.findById(attemptId).lean())!;
-  const contents = await loadVersions(attempt.items);
-  return Object.fromEntries(
-    attempt.items.map((item) => {
-      const content = contents.get(`${item.questionId.toHexString()}:${item.version}`)!;
-      return [item.itemId, questionType(content.type).key(content)];
-    }),
-  );
 }
 
 async function expireDeadline(attemptId: string, secondsAgo: number) {

@@ -2,6 +2,7 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { AppError, ForbiddenError, UnauthenticatedError } from '../../lib/errors';
+import { pager } from '../../lib/paging';
 import { translate, type Locale } from '../../lib/i18n';
 import { parseInput } from '../../lib/validation';
 import { safeNextPath } from '../web';
@@ -102,15 +103,7 @@ async function renderList(req: Request, res: Response, state: PageState): Promis
     total: result.total,
     saved: query.saved === '1' && !state.error,
     error: state.error,
-    pagination:
-      pages > 1 || query.page > 1
-        ? {
-            page: query.page,
-            pages,
-            prev: query.page > 1 ? pageHref(Math.min(query.page - 1, pages)) : undefined,
-            next: query.page < pages ? pageHref(query.page + 1) : undefined,
-          }
-        : undefined,
+    pagination: pager(query.page, pages, pageHref),
   });
 }
 

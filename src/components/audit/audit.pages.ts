@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { ForbiddenError, UnauthenticatedError } from '../../lib/errors';
+import { pager } from '../../lib/paging';
 import { translate } from '../../lib/i18n';
 import { parseInput } from '../../lib/validation';
 import { safeNextPath } from '../web';
@@ -46,15 +47,7 @@ async function renderList(req: Request, res: Response, status: number, query: Au
     total: result.total,
     csvHref: `${CSV_PATH}${auditQueryString(query, { page: false })}`,
     error,
-    pagination:
-      pages > 1 || query.page > 1
-        ? {
-            page: query.page,
-            pages,
-            prev: query.page > 1 ? pageHref(Math.min(query.page - 1, pages)) : undefined,
-            next: query.page < pages ? pageHref(query.page + 1) : undefined,
-          }
-        : undefined,
+    pagination: pager(query.page, pages, pageHref),
   });
 }
 

@@ -24,18 +24,8 @@ export interface AuditInput {
   at?: Date;
 }
 
-export interface AuditEntryView {
-  id: string;
-  at: Date;
-  action: AuditAction;
-  actor: AuditActor | null;
-  target: AuditTarget;
-  before?: unknown;
-  after?: unknown;
-  reason?: string;
-  ip?: string;
-  requestId?: string;
-}
+/** An entry as readers get it: the stored one with its id as a string. */
+export type AuditEntryView = Omit<AuditEntry, '_id'> & { id: string };
 
 /** The action itself succeeded, but its audit entry could not be stored: surfaced, never swallowed. */
 export class AuditWriteError extends AppError {
