@@ -1,6 +1,7 @@
 // The only module that reads process.env. Everything else receives a validated, frozen Config.
 import path from 'node:path';
 import { z } from 'zod';
+import { EMBEDDED_BACKENDS, type EmbeddedBackendChoice } from './db/embedded-backends';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -22,6 +23,9 @@ export interface Config {
   readonly trustProxy: boolean | number | string[];
   readonly mongodBin: string | undefined;
   readonly ferretdbBin: string | undefined;
+  /** Which FerretDB backend the embedded database uses (auto = PostgreSQL where it can run). */
+  readonly embeddedDb: EmbeddedBackendChoice;
+  readonly postgresBinDir: string | undefined;
   readonly seedOnStart: boolean;
   /** PATH, for finding `mongod` and `setpriv`. */
   readonly searchPath: string;
@@ -115,6 +119,8 @@ const envSchema = z.object({
     }),
   MONGOD_BIN: optionalString,
   FERRETDB_BIN: optionalString,
+  EMBEDDED_DB: z.enum(EMBEDDED_BACKENDS).default('auto'),
+  POSTGRES_BIN_DIR: optionalString,
   SEED_ON_START: z.enum(['true', 'false']).default('true'),
   CERTIFICATES_DIR: z.string().min(1).default('./certificates'),
   CERT_KEYS_DIR: optionalString,
@@ -153,6 +159,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     mongodBin: e.MONGOD_BIN,
     ferretdbBin: e.FERRETDB_BIN,
+    embeddedDb: e.EMBEDDED_DB,
+    postgresBinDir: e.POSTGRES_BIN_DIR,
     seedOnStart: e.SEED_ON_START === 'true',
     searchPath: env.PATH ?? '',
     certificates: Object.freeze({

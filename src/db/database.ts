@@ -9,21 +9,29 @@ export const DEFAULT_DB_NAME = 'ai_trainer_exam';
 
 export interface DatabaseHandle {
   readonly backend: EmbeddedKind | 'external';
-  /** Present when we started the server ourselves. */
-  readonly embeddedPid: number | undefined;
+  /** Every database process we started ourselves (empty for MONGODB_URI). */
+  readonly embeddedPids: readonly number[];
   close(): Promise<void>;
 }
 
 export async function openDatabase(
-  config: Pick<Config, 'mongodbUri' | 'dataDir' | 'mongodBin' | 'ferretdbBin' | 'searchPath'>,
+  config: Pick<Config, 'mongodbUri' | 'dataDir' | 'mongodBin' | 'ferretdbBin' | 'searchPath' | 'embeddedDb' | 'postgresBinDir'>,
   logger: Logger,
 ): Promise<DatabaseHandle> {
   if (config.mongodbUri) {
     await connectMongoose(config.mongodbUri);
     logger.info({ uri: redactUri(config.mongodbUri) }, 'connected to MongoDB');
-    return { backend: 'external', embeddedPid: undefined, close: () => mongoose.disconnect() };
+    return { backend: 'external', embeddedPids: [], close: () => mongoose.disconnect() };
   }
-  const embedded = await startEmbeddedDatabase({ ...config, logger });
+  const embedded = await startEmbeddedDatabase({
+    dataDir: config.dataDir,
+    logger,
+    mongodBin: config.mongodBin,
+    ferretdbBin: config.ferretdbBin,
+    backend: config.embeddedDb,
+    postgresBinDir: config.postgresBinDir,
+    searchPath: config.searchPath,
+  });
   try {
     await connectMongoose(embedded.uri, DEFAULT_DB_NAME);
   } catch (err) {
@@ -32,7 +40,7 @@ export async function openDatabase(
   }
   return {
     backend: embedded.kind,
-    embeddedPid: embedded.pid,
+    embeddedPids: embedded.pids,
     async close() {
       await mongoose.disconnect();
       await embedded.stop();

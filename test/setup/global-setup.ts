@@ -19,6 +19,8 @@ export default async function globalSetup(): Promise<void> {
     logger: pino({ level: 'silent' }),
     searchPath: process.env.PATH ?? '',
     mongodBin: process.env.MONGOD_BIN || undefined,
+    // The suite runs on the product's default (FerretDB on PostgreSQL); TEST_EMBEDDED_DB=sqlite runs it on the fallback.
+    backend: (process.env.TEST_EMBEDDED_DB as 'postgresql' | 'sqlite' | undefined) ?? 'postgresql',
   });
   process.env.TEST_MONGODB_URI = db.uri;
   globalThis.__testDatabase = { db, dataDir };
