@@ -8,6 +8,7 @@ import { adminBanner, bootstrapDatabase } from './bootstrap';
 import { createTokenService, startSessionHousekeeping } from './components/accounts';
 import { createCertificatesContext, repairMissingCertificates } from './components/certificates';
 import { startAttemptSweeper } from './components/exams';
+import { startExposureFlusher } from './components/questions';
 import { ConfigError, loadConfig, type Config } from './config';
 import { openDatabase, type DatabaseHandle } from './db/database';
 import { EmbeddedDatabaseUnavailableError } from './db/embedded-database';
@@ -44,6 +45,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   }
   const sweeper = startAttemptSweeper(logger);
   const housekeeping = startSessionHousekeeping(logger);
+  const exposure = startExposureFlusher(logger);
   const port = (server.address() as AddressInfo).port;
   logger.info({ port, backend: database.backend }, 'listening');
 
@@ -59,7 +61,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
         const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
         await closed;
         clearTimeout(force);
-        await Promise.all([sweeper.stop(), housekeeping.stop()]);
+        await Promise.all([sweeper.stop(), housekeeping.stop(), exposure.stop()]);
         await database.close();
         logger.info('stopped');
       })();

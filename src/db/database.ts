@@ -71,6 +71,8 @@ export async function connectMongoose(uri: string, dbName?: string): Promise<voi
         serverSelectionTimeoutMS: SERVER_SELECTION_TIMEOUT_MS,
         // Indexes back invariants (unique email, one active attempt…), so build them at start-up.
         autoIndex: true,
+        // Command events, for the tests that count what a hot path sends (no cost without a listener).
+        monitorCommands: true,
       });
       return;
     } catch (err) {

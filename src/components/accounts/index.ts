@@ -9,6 +9,6 @@ export { DEFAULT_LOGIN_POLICY, clientKey, type LoginPolicy } from './login-throt
 export { startSessionHousekeeping } from './session-housekeeping';
 export { ROLES, type Role } from './user.model';
 export type { PublicUser } from './user.repository';
-export { findUserById, findUsersByIds, findIdNumber } from './user.repository';
+export { findCertificateHolder, findUserById, findUsersByIds } from './user.repository';
 export { userAdminPagesRouter } from './users.pages';
 export { findUserByEmail } from './user.repository';

@@ -133,12 +133,12 @@ export async function updateProfile(id: string, changes: { name?: string; nameZh
   return findUserById(id);
 }
 
-/** For certificate issuing only: the holder's ID number, which no other read returns. */
-export async function findIdNumber(id: string): Promise<string | undefined> {
+/** For certificate issuing: the holder and their ID number (which no other read returns), in one read. */
+export async function findCertificateHolder(id: string): Promise<{ user: PublicUser; idNumber: string | undefined } | undefined> {
   const _id = asObjectId(id);
   if (!_id) return undefined;
-  const user = await UserModel.findById(_id).select('+idNumber').lean<{ idNumber?: string }>();
-  return user?.idNumber;
+  const user = await UserModel.findById(_id).select('+idNumber').lean<StoredUser & { idNumber?: string }>();
+  return user ? { user: toPublicUser(user), idNumber: user.idNumber } : undefined;
 }
 
 export interface UserListQuery {

@@ -1,6 +1,6 @@
 // Connects grading to issuing: when a certification attempt is graded as passed, its certificate is
 // issued and its PDF written. Failures are logged and repaired at the next start-up.
-import { findExam, onAttemptGraded, type Attempt } from '../exams';
+import { findExamCached, onAttemptGraded, type Attempt } from '../exams';
 import type { Types } from 'mongoose';
 import type { CertificatesContext } from './certificates.context';
 import { issueForAttempt, issueMissingCertificates, recordMissingCertificateAudit } from './certificate.service';
@@ -8,7 +8,7 @@ import { recordKeyRotations } from './signing-key-audit';
 
 async function validityYears(examId: Types.ObjectId): Promise<number> {
   try {
-    return (await findExam(examId.toHexString())).certificate?.validityYears ?? 3;
+    return (await findExamCached(examId.toHexString())).certificate?.validityYears ?? 3;
   } catch {
     return 3;
   }

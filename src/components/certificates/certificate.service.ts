@@ -1,12 +1,14 @@
 // Issuing (exactly once per passed certification attempt), verification, revocation and listing.
+import { randomInt } from 'node:crypto';
 import { Types } from 'mongoose';
 import { ConflictError, NotFoundError, isDuplicateKeyError } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
-import { findIdNumber, findUserById, type PublicUser } from '../accounts';
+import { findCertificateHolder, type PublicUser } from '../accounts';
 import { auditedTargetIds, listAudit, recordAudit, recordAuditOnce, type AuditInput } from '../audit';
 import { passedCertificationAttempts, type Attempt } from '../exams';
 import { canonicalize } from './canonical-json';
 import { CertificateModel, type Certificate } from './certificate.model';
+import { STATUS_LIST_BITS } from './credential';
 import type { CertificateRecord } from './certificate.types';
 import { signText, verifyText, type KeyStore } from './signing-keys';
 
@@ -65,11 +67,10 @@ export interface IssueContext {
  */
 export async function issueForAttempt(attempt: Attempt, validityYears: number, ctx: IssueContext): Promise<Certificate | undefined> {
   if (!attempt.rules.issueCertificate || !attempt.result?.passed) return undefined;
-  const existing = await CertificateModel.findOne({ attemptId: attempt._id }).lean<Certificate>();
-  if (existing) return existing;
-  const user = await findUserById(attempt.userId.toHexString());
-  if (!user) return undefined;
-  const idNumber = await findIdNumber(user.id);
+  // No look-up first: the unique attempt index decides, and a second issue finds the first below.
+  const holder = await findCertificateHolder(attempt.userId.toHexString());
+  if (!holder) return undefined;
+  const { user, idNumber } = holder;
   const issuedAt = attempt.finishedAt ?? new Date();
   const expiresAt = addYears(issuedAt, validityYears);
   const previous = await CertificateModel.findOne({ userId: attempt.userId, examId: attempt.examId, supersededBy: null, status: 'valid' })
@@ -78,8 +79,10 @@ export async function issueForAttempt(attempt: Attempt, validityYears: number, c
   const { kid, privateKey } = ctx.keys.current();
   const prefix = numberPrefix(ctx.settings, issuedAt, attempt.rules.level);
 
+  let collided = false;
   for (let tries = 0; tries < 20; tries++) {
-    const [serial, statusIndex] = await Promise.all([nextSerial(prefix), nextStatusIndex()]);
+    const serial = await nextSerial(prefix, collided);
+    const statusIndex = randomStatusIndex();
     const number = `${prefix}${String(serial).padStart(6, '0')}`;
     const record: CertificateRecord = {
       number,
@@ -128,19 +131,35 @@ export async function issueForAttempt(attempt: Attempt, validityYears: number, c
       const winner = await CertificateModel.findOne({ attemptId: attempt._id }).lean<Certificate>();
       if (winner) return winner;
       // Otherwise the serial or status index was taken concurrently: draw again.
+      collided = true;
     }
   }
   throw new ConflictError('certificate_number_exhausted', 'Could not allocate a certificate number; try again.');
 }
 
-async function nextSerial(prefix: string): Promise<number> {
-  const last = await CertificateModel.findOne({ number: { $regex: `^${prefix}` } }, { number: 1 }).sort({ number: -1 }).lean<{ number: string }>();
-  return last ? Number(last.number.slice(-6)) + 1 : 1;
+/**
+ * The next serial for a number prefix. The highest one is looked up (a scan of the certificates) only the
+ * first time this instance issues under a prefix, or after a collision (another instance issued); after
+ * that this instance counts on by itself, so issuing costs no scan.
+ */
+const serialHints = new Map<string, number>();
+
+async function nextSerial(prefix: string, collided: boolean): Promise<number> {
+  let next = collided ? undefined : serialHints.get(prefix);
+  if (next === undefined) {
+    const last = await CertificateModel.findOne({ number: { $regex: `^${prefix}` } }, { number: 1 }).sort({ number: -1 }).lean<{ number: string }>();
+    next = Math.max(last ? Number(last.number.slice(-6)) + 1 : 1, serialHints.get(prefix) ?? 0);
+  }
+  serialHints.set(prefix, next + 1);
+  return next;
 }
 
-async function nextStatusIndex(): Promise<number> {
-  const last = await CertificateModel.findOne({}, { statusIndex: 1 }).sort({ statusIndex: -1 }).lean<{ statusIndex: number }>();
-  return last ? last.statusIndex + 1 : 0;
+/**
+ * Status-list positions are drawn at random (as the Bitstring Status List spec asks, so the public list
+ * does not tell which certificates were revoked by issue order); a taken one is drawn again.
+ */
+function randomStatusIndex(): number {
+  return randomInt(0, STATUS_LIST_BITS);
 }
 
 // ---------------------------------------------------------------- verification

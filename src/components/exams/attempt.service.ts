@@ -19,7 +19,7 @@ import {
 import { assertMaySit } from './exam-conflicts';
 import { answerSchema } from './exam.schemas';
 import { gradeAttempt } from './grading';
-import { extraSecondsFor, findExam, toExamView, type ExamView } from './exam.service';
+import { extraSecondsFor, findExamCached, toExamView, type ExamView } from './exam.service';
 import { apportion } from './national-format';
 import { selectQuestions } from './question-selection';
 import { secureRandom, shuffle, type Random } from './random';
@@ -64,17 +64,24 @@ function pastGrace(attempt: Pick<Attempt, 'deadline'>, now: Date): boolean {
 
 // ---------------------------------------------------------------- starting
 
-async function recentlySeenQuestions(userId: Types.ObjectId): Promise<Set<string>> {
-  const recent = await AttemptModel.find({ userId }, { 'items.questionId': 1 })
-    .sort({ startedAt: -1 })
-    .limit(RECENT_ATTEMPTS_AVOIDED)
-    .lean<Array<{ items: Array<{ questionId: Types.ObjectId }> }>>();
-  return new Set(recent.flatMap((a) => a.items.map((i) => i.questionId.toHexString())));
+/** What the candidate has sat before: one query for the attempt limit, the cooldown and recent papers. */
+interface History {
+  attempts: Array<Pick<Attempt, 'examId' | 'status' | 'finishedAt' | 'startedAt'> & { items: Array<{ questionId: Types.ObjectId }> }>;
+}
+
+async function candidateHistory(userId: Types.ObjectId): Promise<History> {
+  const attempts = await AttemptModel.find({ userId }, { examId: 1, status: 1, finishedAt: 1, startedAt: 1, 'items.questionId': 1 }).lean<History['attempts']>();
+  attempts.sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime());
+  return { attempts };
+}
+
+function recentlySeenQuestions(history: History): Set<string> {
+  return new Set(history.attempts.slice(0, RECENT_ATTEMPTS_AVOIDED).flatMap((a) => a.items.map((i) => i.questionId.toHexString())));
 }
 
 /** Draws one candidate's paper: section counts, domain shares, difficulty band, no duplicates. */
-export async function assemblePaper(exam: ExamView, userId: Types.ObjectId, random: Random = secureRandom): Promise<AttemptItem[]> {
-  const seen = await recentlySeenQuestions(userId);
+export async function assemblePaper(exam: ExamView, history: History, random: Random = secureRandom): Promise<AttemptItem[]> {
+  const seen = recentlySeenQuestions(history);
   const pool = await poolCandidates({ level: exam.level, types: exam.sections.map((s) => s.type), domains: Object.keys(exam.shares), difficulty: exam.difficulty });
   const drawn: Array<Omit<AttemptItem, 'itemId' | 'optionOrder'>> = [];
   for (const section of exam.sections) {
@@ -98,7 +105,7 @@ export async function assemblePaper(exam: ExamView, userId: Types.ObjectId, rand
     const ids = contents.get(`${item.questionId.toHexString()}:${item.version}`)?.options?.map((o) => o.id) ?? [];
     return { ...item, itemId: `q${index + 1}`, optionOrder: exam.shuffleOptions ? shuffle(ids, random) : ids };
   });
-  await recordExposure(items.map((i) => i.questionId));
+  recordExposure(items.map((i) => i.questionId));
   return items;
 }
 
@@ -107,9 +114,15 @@ export interface StartResult {
   created: boolean;
 }
 
-export async function startAttempt(user: PublicUser, examId: string, options: { now?: Date; random?: Random } = {}): Promise<StartResult> {
+/**
+ * Starts (or resumes) the candidate's paper. Database operations, whatever the size of the bank or of
+ * history: resume = 3 (exam-cache marker, active attempt, saved answers); new paper = 6 (marker, active
+ * attempt, the pool's marker, the candidate's history, extra time, the insert). The exam, the pool and
+ * question texts come from in-process caches.
+ */
+export async function startAttempt(user: PublicUser, examId: string, options: { now?: Date; random?: Random; lang?: 'zh' | 'en' } = {}): Promise<StartResult> {
   const now = options.now ?? new Date();
-  const exam = toExamView(await findExam(examId));
+  const exam = toExamView(await findExamCached(examId));
   if (exam.status !== 'published') throw new NotFoundError('No such exam.');
   await assertMaySit(user, exam);
   const userId = new Types.ObjectId(user.id);
@@ -118,15 +131,15 @@ export async function startAttempt(user: PublicUser, examId: string, options: { 
   const active = await AttemptModel.findOne({ activeKey }).lean<Attempt>();
   if (active) {
     const current = await finalizeIfExpired(active, now);
-    if (current.status === 'in_progress') return { attempt: await toAttemptView(current, user, now), created: false };
+    if (current.status === 'in_progress') return { attempt: await toAttemptView(current, user, now, options.lang), created: false };
   }
   if ((exam.availableFrom && new Date(exam.availableFrom) > now) || (exam.availableUntil && new Date(exam.availableUntil) <= now)) {
     throw new ConflictError('exam_not_available', 'This exam is not open now.', { availableFrom: exam.availableFrom, availableUntil: exam.availableUntil });
   }
-  await checkAttemptAllowance(exam, userId, now);
+  const [history, extraSeconds] = await Promise.all([candidateHistory(userId), extraSecondsFor(new Types.ObjectId(exam.id), userId)]);
+  checkAttemptAllowance(exam, history, now);
 
-  const items = await assemblePaper(exam, userId, options.random);
-  const extraSeconds = await extraSecondsFor(new Types.ObjectId(exam.id), userId);
+  const items = await assemblePaper(exam, history, options.random);
   const rules: AttemptRules = {
     examCode: exam.code,
     title: exam.title,
@@ -152,24 +165,26 @@ export async function startAttempt(user: PublicUser, examId: string, options: { 
       result: null,
       finishedAt: null,
     });
-    return { attempt: await toAttemptView(doc.toObject(), user, now), created: true };
+    // A new paper has no saved answers yet: nothing to read back.
+    return { attempt: await toAttemptView(doc.toObject(), user, now, options.lang, {}), created: true };
   } catch (err) {
     // Two starts raced: the unique active key let one through; both get that one.
     if (!isDuplicateKeyError(err)) throw err;
     const winner = await AttemptModel.findOne({ activeKey }).lean<Attempt>();
     if (!winner) throw err;
-    return { attempt: await toAttemptView(winner, user, now), created: false };
+    return { attempt: await toAttemptView(winner, user, now, options.lang), created: false };
   }
 }
 
-async function checkAttemptAllowance(exam: ExamView, userId: Types.ObjectId, now: Date): Promise<void> {
-  const finished = await AttemptModel.find({ examId: new Types.ObjectId(exam.id), userId, status: 'graded' }, { finishedAt: 1 })
-    .sort({ finishedAt: -1 })
-    .lean<Array<{ finishedAt: Date }>>();
+function checkAttemptAllowance(exam: ExamView, history: History, now: Date): void {
+  const finished = history.attempts
+    .filter((a) => a.examId.toHexString() === exam.id && a.status === 'graded' && a.finishedAt)
+    .map((a) => a.finishedAt!)
+    .sort((a, b) => b.getTime() - a.getTime());
   if (exam.attemptsAllowed !== null && finished.length >= exam.attemptsAllowed) {
     throw new ConflictError('attempt_limit', `This exam allows ${exam.attemptsAllowed} attempt(s).`, { nextAttemptAt: null });
   }
-  const last = finished[0]?.finishedAt;
+  const last = finished[0];
   if (last && exam.cooldownSeconds > 0) {
     const next = new Date(last.getTime() + exam.cooldownSeconds * 1000);
     if (next > now) throw new ConflictError('attempt_cooldown', 'Wait before the next attempt.', { nextAttemptAt: next.toISOString() });
@@ -233,10 +248,10 @@ export function paperItems(attempt: Pick<Attempt, 'items'>, contents: Map<string
   });
 }
 
-export async function toAttemptView(attempt: Attempt, user: PublicUser, now: Date, lang?: 'zh' | 'en'): Promise<AttemptView> {
+export async function toAttemptView(attempt: Attempt, user: PublicUser, now: Date, lang?: 'zh' | 'en', known?: Record<string, SavedResponse>): Promise<AttemptView> {
   const language = languageOf(user, lang);
   const contents = await loadVersions(attempt.items);
-  const saved = await loadResponses(attempt._id);
+  const saved = known ?? (await loadResponses(attempt._id));
   const responses: AttemptView['responses'] = {};
   for (const [itemId, r] of Object.entries(saved)) {
     responses[itemId] = { response: r.response ?? null, flagged: r.flagged, savedAt: new Date(r.savedAt).toISOString() };
@@ -285,27 +300,67 @@ export async function listOwnAttempts(user: PublicUser): Promise<Array<{ id: str
 
 // ---------------------------------------------------------------- answering
 
+/**
+ * What autosave needs of an attempt, none of which changes after the start: whose it is, its deadline,
+ * and the option ids of each item (to check a response's shape). Cached per instance, so a save never
+ * reads the 190-item attempt document again.
+ */
+interface AttemptMeta {
+  id: Types.ObjectId;
+  userId: string;
+  deadline: Date;
+  items: Map<string, { type: string; optionOrder: string[] }>;
+}
+
+const META_CACHE_LIMIT = 5_000;
+const metaCache = new Map<string, AttemptMeta>();
+
+async function attemptMeta(user: PublicUser, attemptId: string): Promise<AttemptMeta> {
+  if (!/^[0-9a-f]{24}$/i.test(attemptId)) throw notFound();
+  const key = attemptId.toLowerCase();
+  let meta = metaCache.get(key);
+  if (!meta) {
+    const attempt = await AttemptModel.findById(key, { userId: 1, deadline: 1, 'items.itemId': 1, 'items.type': 1, 'items.optionOrder': 1 }).lean<Pick<Attempt, '_id' | 'userId' | 'deadline' | 'items'>>();
+    if (!attempt) throw notFound();
+    meta = { id: attempt._id, userId: attempt.userId.toHexString(), deadline: attempt.deadline, items: new Map(attempt.items.map((i) => [i.itemId, { type: i.type, optionOrder: i.optionOrder }])) };
+    if (metaCache.size >= META_CACHE_LIMIT) metaCache.delete(metaCache.keys().next().value!);
+    metaCache.set(key, meta);
+  }
+  // Another candidate's attempt answers exactly like a missing one.
+  if (meta.userId !== user.id) throw notFound();
+  return meta;
+}
+
+/** Grading begins by inserting its claim, before it reads any answer: a claim means answers are closed. */
+async function gradingStarted(attemptId: Types.ObjectId): Promise<boolean> {
+  return (await GradingClaimModel.exists({ _id: attemptId })) !== null;
+}
+
+/**
+ * Autosave. Database operations: 3 (grading claim, the answer's upsert, grading claim again), all by
+ * primary key and none reading the attempt, after the attempt's first save on this instance (one more).
+ */
 export async function saveAnswer(user: PublicUser, attemptId: string, itemId: string, body: unknown, now = new Date()): Promise<{ itemId: string; savedAt: string }> {
-  const attempt = await loadOwn(user, attemptId, { result: 0 });
-  if (attempt.status !== 'in_progress') throw closed();
-  if (pastGrace(attempt, now)) {
-    await finalizeIfExpired(attempt, now);
+  const { response, flagged } = parseInput(answerSchema, body);
+  const meta = await attemptMeta(user, attemptId);
+  const item = meta.items.get(itemId);
+  if (!item) throw new NotFoundError('No such item on this paper.');
+  if (pastGrace(meta, now)) {
+    await finalizeIfExpired(await loadOwn(user, attemptId), now);
     throw closed();
   }
-  const item = attempt.items.find((i) => i.itemId === itemId);
-  if (!item) throw new NotFoundError('No such item on this paper.');
-  const { response, flagged } = parseInput(answerSchema, body);
   if (response !== null && response !== undefined) {
     // Option ids come from this paper; the type module checks the shape without needing any key.
     const shape: QuestionContent = { type: item.type as QuestionContent['type'], options: item.optionOrder.map((id) => ({ id, text: {}, correct: false })) } as QuestionContent;
     const checked = questionType(shape.type).checkResponse(shape, response);
     if (!checked.ok) throw new ValidationError([{ path: 'response', message: checked.message }]);
   }
+  if (await gradingStarted(meta.id)) throw closed();
   const set: Record<string, unknown> = { response: response ?? null, savedAt: now };
   if (flagged !== undefined) set.flagged = flagged;
-  const key = `${attempt._id.toHexString()}:${itemId}`;
+  const key = `${meta.id.toHexString()}:${itemId}`;
   const write = () =>
-    AttemptResponseModel.updateOne({ _id: key }, { $set: set, $setOnInsert: { attemptId: attempt._id, itemId, ...(flagged === undefined ? { flagged: false } : {}) } }, { upsert: true });
+    AttemptResponseModel.updateOne({ _id: key }, { $set: set, $setOnInsert: { attemptId: meta.id, itemId, ...(flagged === undefined ? { flagged: false } : {}) } }, { upsert: true });
   try {
     await write();
   } catch (err) {
@@ -313,23 +368,27 @@ export async function saveAnswer(user: PublicUser, attemptId: string, itemId: st
     if (!isDuplicateKeyError(err)) throw err;
     await write();
   }
-  // Grading marks the attempt before it reads responses, so a save that still sees in_progress after
-  // writing is certain to be graded; one that does not was too late and is reported as such.
-  const after = await AttemptModel.findById(attempt._id, { status: 1 }).lean<Pick<Attempt, 'status'>>();
-  if (after?.status !== 'in_progress') throw closed();
+  // A save that still sees no grading claim after writing is certain to be read by the grader; one that
+  // does see it may have been too late, and is reported as such.
+  if (await gradingStarted(meta.id)) throw closed();
   return { itemId, savedAt: now.toISOString() };
 }
 
 // ---------------------------------------------------------------- finishing
 
+/**
+ * Submit (idempotent). Database operations for the grading submit: the attempt, the grading claim, two
+ * attempt updates, the answers, and what issuing a certificate takes (certificate.service.ts); a repeated
+ * submit reads the attempt and its answers only.
+ */
 export async function submitAttempt(user: PublicUser, attemptId: string, options: { now?: Date; lang?: 'zh' | 'en'; timeUp?: boolean } = {}): Promise<ResultView> {
   const now = options.now ?? new Date();
   const attempt = await loadOwn(user, attemptId);
   // A client's "time is up" counts only when the server agrees (3 s allow for the page's clock offset).
   const timeUp = pastGrace(attempt, now) || (options.timeUp === true && now.getTime() >= attempt.deadline.getTime() - 3_000);
-  const graded = attempt.status === 'graded' ? attempt : await finalize(attempt, timeUp ? 'deadline' : 'submitted', now);
+  const { attempt: graded, responses } = attempt.status === 'graded' ? { attempt, responses: undefined } : await finalizeAndRead(attempt, timeUp ? 'deadline' : 'submitted', now);
   const contents = await loadVersions(graded.items);
-  return resultView(graded, await loadResponses(graded._id), contents, languageOf(user, options.lang));
+  return resultView(graded, responses ?? (await loadResponses(graded._id)), contents, languageOf(user, options.lang));
 }
 
 async function finalizeIfExpired(attempt: Attempt, now: Date): Promise<Attempt> {
@@ -338,11 +397,14 @@ async function finalizeIfExpired(attempt: Attempt, now: Date): Promise<Attempt> 
   return attempt;
 }
 
-/** Inserts the grading claim; true when this caller won it. A claim left by a dead grader is replaced. */
-async function claimGrading(attemptId: Types.ObjectId, token: string, now: Date): Promise<boolean> {
+/**
+ * Inserts the grading claim: 'fresh' when this caller won a new one, 'takeover' when it replaced the claim
+ * of a grader that died, false when someone else holds it.
+ */
+async function claimGrading(attemptId: Types.ObjectId, token: string, now: Date): Promise<'fresh' | 'takeover' | false> {
   try {
     await GradingClaimModel.create({ _id: attemptId, token, at: now });
-    return true;
+    return 'fresh';
   } catch (err) {
     if (!isDuplicateKeyError(err)) throw err;
   }
@@ -352,7 +414,7 @@ async function claimGrading(attemptId: Types.ObjectId, token: string, now: Date)
   const current = await AttemptModel.findById(attemptId, { status: 1 }).lean<Pick<Attempt, 'status'>>();
   if (current?.status === 'graded') return false;
   await GradingClaimModel.deleteOne({ _id: attemptId, token: existing.token });
-  return claimGrading(attemptId, token, now);
+  return (await claimGrading(attemptId, token, now)) && 'takeover';
 }
 
 /**
@@ -360,13 +422,20 @@ async function claimGrading(attemptId: Types.ObjectId, token: string, now: Date)
  * the claim grades it; everyone else waits for that result.
  */
 export async function finalize(attempt: Attempt, by: 'submitted' | 'deadline', now = new Date()): Promise<Attempt> {
-  if (attempt.status === 'graded') return attempt;
+  return (await finalizeAndRead(attempt, by, now)).attempt;
+}
+
+/** finalize, also handing back the answers it graded when it was the grader (so callers need not read them again). */
+async function finalizeAndRead(attempt: Attempt, by: 'submitted' | 'deadline', now: Date): Promise<{ attempt: Attempt; responses?: Record<string, SavedResponse> }> {
+  if (attempt.status === 'graded') return { attempt };
   const token = randomUUID();
-  if (!(await claimGrading(attempt._id, token, now))) return waitForGrade(attempt._id);
-  // Mark first, then read the answers: a save that still sees in_progress afterwards was read here.
+  const claim = await claimGrading(attempt._id, token, now);
+  if (!claim) return { attempt: await waitForGrade(attempt._id) };
+  // The claim is in place before any answer is read: a save that sees no claim after writing is read here.
   await AttemptModel.updateOne({ _id: attempt._id }, { $set: { status: 'grading' } });
-  const fresh = (await AttemptModel.findById(attempt._id).lean<Attempt>())!;
-  if (fresh.result) return fresh;
+  // Taking over from a grader that died: it may have finished after all.
+  const fresh = claim === 'takeover' ? (await AttemptModel.findById(attempt._id).lean<Attempt>())! : attempt;
+  if (fresh.result) return { attempt: fresh };
   const [contents, responses] = await Promise.all([loadVersions(fresh.items), loadResponses(fresh._id)]);
   const finishedAt = by === 'deadline' ? fresh.deadline : now;
   const result = gradeAttempt({
@@ -383,7 +452,7 @@ export async function finalize(attempt: Attempt, by: 'submitted' | 'deadline', n
   await AttemptModel.updateOne({ _id: fresh._id }, { $set: { status: 'graded', result, finishedAt, activeKey: fresh._id.toHexString() } });
   const graded: Attempt = { ...fresh, status: 'graded', result, finishedAt, activeKey: fresh._id.toHexString() };
   for (const hook of gradedHooks) await hook(graded);
-  return graded;
+  return { attempt: graded, responses };
 }
 
 async function waitForGrade(id: Types.ObjectId, timeoutMs = 10_000): Promise<Attempt> {

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../../lib/logger';
 import { parseInput } from '../../lib/validation';
-import { ExamModel, type Exam } from './exam.model';
+import { bumpMarker } from '../../db/change-marker';
+import { EXAMS_MARKER, ExamModel, type Exam } from './exam.model';
 import { createExamSchema } from './exam.schemas';
 import { createExam, shortCells, toExamView } from './exam.service';
 
@@ -63,6 +64,8 @@ export async function seedExams(logger: Logger, dir = SEED_EXAMS_DIR): Promise<E
       await ExamModel.updateOne({ _id: id }, { $set: { status, seedHold: status === 'draft' } });
     }
   }
+  // Exams changed above: tell every instance's exam cache.
+  await bumpMarker(EXAMS_MARKER);
   return report;
 }
 

@@ -93,6 +93,9 @@ const extensionSchema = new Schema<TimeExtension>(
 );
 extensionSchema.index({ examId: 1, userId: 1 }, { unique: true });
 
+/** The change marker every writer of exams moves (db/change-marker.ts), after writing. */
+export const EXAMS_MARKER = 'exams';
+
 export const ExamModel: Model<Exam> = model<Exam>('Exam', examSchema);
 export const TimeExtensionModel: Model<TimeExtension> = model<TimeExtension>('TimeExtension', extensionSchema, 'time_extensions');
 

@@ -62,8 +62,8 @@ export function examApiRouter(): Router {
     // Everything the request says is checked before anything is stored.
     const { id } = parseInput(idParams, req.params);
     const lang = paperLanguage(req);
-    const { attempt, created } = await startAttempt(req.user!, id);
-    res.status(created ? 201 : 200).json({ attempt: await getAttempt(req.user!, attempt.id, { lang }) });
+    const { attempt, created } = await startAttempt(req.user!, id, { lang });
+    res.status(created ? 201 : 200).json({ attempt });
   });
   router.get('/api/attempts', requireUser, async (req, res) => {
     res.json({ items: await listOwnAttempts(req.user!) });

@@ -1,11 +1,12 @@
 // Exam blueprints: definition, publishing (only when the approved bank can fill every cell), accommodations.
 import { Types } from 'mongoose';
+import { bumpMarker, markedCache } from '../../db/change-marker';
 import { AppError, ConflictError, NotFoundError, isDuplicateKeyError } from '../../lib/errors';
 import { parseInput } from '../../lib/validation';
 import type { PublicUser } from '../accounts';
 import { recordAudit } from '../audit';
 import { poolSize, type Domain } from '../questions';
-import { ExamModel, TimeExtensionModel, type Exam, type ExamSection, type TimeExtension } from './exam.model';
+import { EXAMS_MARKER, ExamModel, TimeExtensionModel, type Exam, type ExamSection, type TimeExtension } from './exam.model';
 import { createExamSchema, extensionSchema, updateExamSchema, type ExamInput } from './exam.schemas';
 import { apportion } from './national-format';
 
@@ -80,6 +81,23 @@ function examTarget(exam: Pick<Exam, 'code'> & { _id?: Types.ObjectId; id?: stri
   return { type: 'exam' as const, id: exam.id ?? exam._id!.toHexString(), label: exam.code };
 }
 
+/**
+ * Every exam, cached in this process for the candidates' hot paths (starting a paper) and reloaded when
+ * the exams' change marker moves: one primary-key read instead of reading the exam.
+ */
+const examCache = markedCache(EXAMS_MARKER, async () => new Map((await ExamModel.find({}).lean<Exam[]>()).map((e) => [e._id.toHexString(), e])));
+
+/** Like findExam, from the cache (an exam written a moment ago on another instance shows on the next call). */
+export async function findExamCached(id: string): Promise<Exam> {
+  const exam = /^[0-9a-f]{24}$/i.test(id) ? (await examCache.get()).get(id.toLowerCase()) : undefined;
+  if (!exam) throw new NotFoundError('No such exam.');
+  return exam;
+}
+
+async function examsChanged(): Promise<void> {
+  await bumpMarker(EXAMS_MARKER);
+}
+
 export async function findExam(id: string): Promise<Exam> {
   const exam = /^[0-9a-f]{24}$/i.test(id) ? await ExamModel.findById(id).lean<Exam>() : null;
   if (!exam) throw new NotFoundError('No such exam.');
@@ -90,6 +108,7 @@ export async function createExam(actor: PublicUser | null, body: unknown, seedSo
   const input = parseInput(createExamSchema, body);
   try {
     const doc = await ExamModel.create({ ...toDocument(input), status: 'draft', createdBy: actor ? new Types.ObjectId(actor.id) : null, seedSource });
+    await examsChanged();
     return toExamView(doc.toObject());
   } catch (err) {
     if (isDuplicateKeyError(err)) throw new ConflictError('code_taken', `Exam code ${input.code} is already used.`);
@@ -113,6 +132,7 @@ export async function updateExam(id: string, body: unknown): Promise<ExamView> {
     if (short.length) throw new ConflictError('blueprint_unsatisfiable', 'The approved question bank cannot fill this change, so nothing was saved; the exam stays published as it was.', { cells: short });
   }
   await ExamModel.updateOne({ _id: exam._id }, { $set: toDocument(merged) });
+  await examsChanged();
   return toExamView(await findExam(id));
 }
 
@@ -148,6 +168,7 @@ export async function publishExam(id: string): Promise<ExamView> {
     throw new ConflictError('blueprint_unsatisfiable', 'The approved question bank cannot fill this exam.', { cells: short });
   }
   await ExamModel.updateOne({ _id: exam.id }, { $set: { status: 'published' } });
+  await examsChanged();
   // The actor is the signed-in user of the request (recordAudit's default).
   await recordAudit({ action: 'exam.published', target: examTarget(exam), before: { status: exam.status }, after: { status: 'published' } });
   return { ...exam, status: 'published' };
@@ -156,6 +177,7 @@ export async function publishExam(id: string): Promise<ExamView> {
 export async function unpublishExam(id: string): Promise<ExamView> {
   const exam = await findExam(id);
   await ExamModel.updateOne({ _id: exam._id }, { $set: { status: 'draft' } });
+  await examsChanged();
   await recordAudit({ action: 'exam.unpublished', target: examTarget(exam), before: { status: exam.status }, after: { status: 'draft' } });
   return { ...toExamView(exam), status: 'draft' };
 }

@@ -2,7 +2,7 @@
 export { examApiRouter } from './exam.routes';
 export { examPagesRouter } from './exam.pages';
 export { onAttemptGraded, passedCertificationAttempts, sweepExpiredAttempts, type AttemptView, type ResultView } from './attempt.service';
-export { findExam } from './exam.service';
+export { findExam, findExamCached } from './exam.service';
 export type { Attempt } from './attempt.model';
 export { NATIONAL_FORMATS, apportion, paperDemand } from './national-format';
 export { SEED_EXAMS_DIR, seedExams, type ExamSeedReport } from './exam-seed.service';

@@ -1,7 +1,10 @@
 // What exams may draw from the bank: the approved ("live") version of each question, never a later edit.
 // Used by paper assembly and publish checks through the component's index.
-import type { Types } from 'mongoose';
-import { QuestionPoolModel, QuestionVersionModel } from './question.model';
+import { Types } from 'mongoose';
+import { markedCache } from '../../db/change-marker';
+import type { Logger } from '../../lib/logger';
+import { startPeriodicTask, type PeriodicTask } from '../../lib/periodic-task';
+import { POOL_MARKER, QuestionPoolModel, QuestionVersionModel, type PoolDocument } from './question.model';
 import { pickContent } from './question.repository';
 import type { QuestionContent } from './question.types';
 
@@ -20,29 +23,72 @@ export interface PoolCandidate {
   domain: string;
 }
 
-function cellFilter(cell: PoolCell): Record<string, unknown> {
-  const filter: Record<string, unknown> = { type: cell.type, domain: cell.domain, levels: cell.level };
-  if (cell.difficulty) filter.difficulty = { $gte: cell.difficulty.min, $lte: cell.difficulty.max };
-  return filter;
+/**
+ * The whole live pool, cached in this process and reloaded when the pool's change marker moves (any
+ * approval, retirement, import or seed, on any instance). Paper assembly and publish checks filter it in
+ * code: no scan of the bank per paper, whatever its size.
+ */
+const poolCache = markedCache(POOL_MARKER, async () => QuestionPoolModel.find({}, { _id: 1, version: 1, exposure: 1, type: 1, domain: 1, levels: 1, difficulty: 1 }).lean<PoolDocument[]>());
+
+function inCell(entry: PoolDocument, query: { level: number; types?: string[]; domains?: string[]; difficulty?: { min: number; max: number } | undefined }): boolean {
+  if (!entry.levels.includes(query.level)) return false;
+  if (query.types && !query.types.includes(entry.type)) return false;
+  if (query.domains && !query.domains.includes(entry.domain)) return false;
+  return !query.difficulty || (entry.difficulty >= query.difficulty.min && entry.difficulty <= query.difficulty.max);
 }
 
 /**
  * Ids, live versions and exposure of every pool question at `level` in any of the given types and
- * domains: one scan of the small pool collection per paper, split into cells by the caller.
+ * domains, split into cells by the caller. One primary-key read (the marker) when the cache is current.
  */
 export async function poolCandidates(query: { level: number; types: string[]; domains: string[]; difficulty?: { min: number; max: number } }): Promise<PoolCandidate[]> {
-  const filter: Record<string, unknown> = { levels: query.level, type: { $in: query.types }, domain: { $in: query.domains } };
-  if (query.difficulty) filter.difficulty = { $gte: query.difficulty.min, $lte: query.difficulty.max };
-  const rows = await QuestionPoolModel.find(filter, { _id: 1, version: 1, exposure: 1, type: 1, domain: 1 }).lean();
-  return rows.map((r) => ({ questionId: r._id, version: r.version, exposure: r.exposure ?? 0, type: r.type, domain: r.domain }));
+  const pool = await poolCache.get();
+  return pool.filter((e) => inCell(e, query)).map((e) => ({ questionId: e._id, version: e.version, exposure: (e.exposure ?? 0) + (pendingExposure.get(e._id.toHexString()) ?? 0), type: e.type, domain: e.domain }));
 }
 
 export async function poolSize(cell: PoolCell): Promise<number> {
-  return QuestionPoolModel.countDocuments(cellFilter(cell));
+  const pool = await poolCache.get();
+  return pool.filter((e) => inCell(e, { level: cell.level, types: [cell.type], domains: [cell.domain], difficulty: cell.difficulty })).length;
 }
 
-export async function recordExposure(questionIds: Types.ObjectId[]): Promise<void> {
-  if (questionIds.length) await QuestionPoolModel.updateMany({ _id: { $in: questionIds } }, { $inc: { exposure: 1 } });
+/**
+ * Exposure counts only steer assembly towards less-seen questions, so a start does not write them: they
+ * are counted here and flushed in one batch now and then (and at shutdown).
+ */
+const pendingExposure = new Map<string, number>();
+
+export function recordExposure(questionIds: Types.ObjectId[]): void {
+  for (const id of questionIds) {
+    const key = id.toHexString();
+    pendingExposure.set(key, (pendingExposure.get(key) ?? 0) + 1);
+  }
+}
+
+/** Flushes exposure counts every `intervalMs`, and once more when stopped. */
+export function startExposureFlusher(logger: Logger, intervalMs = 10_000): PeriodicTask {
+  const task = startPeriodicTask('exposure flush', intervalMs, async () => {
+    await flushExposure();
+  }, logger);
+  return {
+    async stop() {
+      await task.stop();
+      await flushExposure().catch((err: unknown) => logger.warn({ err }, 'last exposure flush failed'));
+    },
+  };
+}
+
+export async function flushExposure(): Promise<number> {
+  if (!pendingExposure.size) return 0;
+  const batch = [...pendingExposure];
+  pendingExposure.clear();
+  try {
+    await QuestionPoolModel.bulkWrite(batch.map(([id, n]) => ({ updateOne: { filter: { _id: new Types.ObjectId(id) }, update: { $inc: { exposure: n } } } })), { ordered: false });
+  } catch (err) {
+    // Put the counts back for the next flush rather than lose them.
+    for (const [id, n] of batch) pendingExposure.set(id, (pendingExposure.get(id) ?? 0) + n);
+    throw err;
+  }
+  return batch.length;
 }
 
 /**

@@ -146,5 +146,8 @@ const counterSchema = new Schema<{ _id: string; seq: number }>({ _id: String, se
 export const QuestionModel: Model<Question> = model<Question>('Question', questionSchema);
 export const QuestionVersionModel: Model<QuestionVersion> = model<QuestionVersion>('QuestionVersion', versionSchema, 'question_versions');
 export const QuestionEventModel: Model<QuestionEvent> = model<QuestionEvent>('QuestionEvent', eventSchema, 'question_events');
+/** The change marker every writer of question_pool moves (db/change-marker.ts), after writing. */
+export const POOL_MARKER = 'question-pool';
+
 export const QuestionPoolModel: Model<PoolDocument> = model<PoolDocument>('QuestionPool', poolSchema, 'question_pool');
 export const CounterModel = model<{ _id: string; seq: number }>('Counter', counterSchema, 'counters');

@@ -1,8 +1,10 @@
 // The only code that touches the question collections. Plain objects in and out.
 import { Types, type QueryFilter } from 'mongoose';
+import { bumpMarker } from '../../db/change-marker';
 import { isDuplicateKeyError } from '../../lib/errors';
 import {
   CounterModel,
+  POOL_MARKER,
   QuestionPoolModel,
   QuestionEventModel,
   QuestionModel,
@@ -42,11 +44,9 @@ export function poolEntry(version: number, content: QuestionContent): PoolEntry 
 
 /** Mirrors a question's pool entry into the small pool collection (exposure survives re-approval). */
 export async function syncPoolEntry(questionId: Types.ObjectId, pool: PoolEntry | null): Promise<void> {
-  if (!pool) {
-    await QuestionPoolModel.deleteOne({ _id: questionId });
-    return;
-  }
-  await QuestionPoolModel.updateOne({ _id: questionId }, { $set: { ...pool }, $setOnInsert: { exposure: 0 } }, { upsert: true });
+  if (!pool) await QuestionPoolModel.deleteOne({ _id: questionId });
+  else await QuestionPoolModel.updateOne({ _id: questionId }, { $set: { ...pool }, $setOnInsert: { exposure: 0 } }, { upsert: true });
+  await bumpMarker(POOL_MARKER);
 }
 
 /** Rebuilds the pool collection from the questions (start-up): repairs any write a crash cut short. */
@@ -62,7 +62,10 @@ export async function rebuildPoolIndex(): Promise<void> {
     if (!same) await syncPoolEntry(q._id, q.pool);
   }
   const stale = [...existing.keys()].filter((id) => !wanted.has(id));
-  if (stale.length) await QuestionPoolModel.deleteMany({ _id: { $in: stale } });
+  if (stale.length) {
+    await QuestionPoolModel.deleteMany({ _id: { $in: stale } });
+    await bumpMarker(POOL_MARKER);
+  }
 }
 
 export async function findById(id: string): Promise<StoredQuestion | undefined> {
@@ -192,8 +195,10 @@ export async function insertQuestions(batch: NewQuestion[], batchId: string): Pr
     await QuestionVersionModel.deleteMany({ questionId: { $in: ids } });
     await QuestionModel.deleteMany({ _id: { $in: ids } });
     await QuestionPoolModel.deleteMany({ _id: { $in: ids } });
+    await bumpMarker(POOL_MARKER);
     throw err;
   }
+  if (batch.some((q) => q.pool)) await bumpMarker(POOL_MARKER);
 }
 
 /** Writes the content of `version` (a new one, or the still-editable latest) and the question document. */
