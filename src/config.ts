@@ -19,6 +19,8 @@ export interface Config {
   readonly adminEmail: string;
   readonly adminPassword: string | undefined;
   readonly publicUrl: string;
+  /** New accounts per client address per hour. */
+  readonly registrationsPerHour: number;
   /** Express's `trust proxy`: false, true, a hop count, or addresses/subnets of the reverse proxies. */
   readonly trustProxy: boolean | number | string[];
   readonly mongodBin: string | undefined;
@@ -129,7 +131,8 @@ const envSchema = z.object({
   CERT_SITE_CODE: z.string().regex(/^\d{6}$/, 'must be 6 digits').default('000001'),
   CERT_ISSUER_NAME_ZH: z.string().trim().min(1).max(100).default('人工智能训练师考试系统评价中心'),
   CERT_ISSUER_NAME_EN: z.string().trim().min(1).max(150).default('AI Trainer Exam Evaluation Centre'),
-  VERIFY_RATE_LIMIT: z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(1).max(100_000)).default(60),
+  VERIFY_RATE_LIMIT: z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(1).max(10_000_000)).default(60),
+  REGISTRATION_RATE_LIMIT: z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(1).max(10_000_000)).default(20),
 });
 
 /** Validates the environment once; throws ConfigError naming the first bad variable. */
@@ -157,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminPassword: e.ADMIN_PASSWORD,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     trustProxy: e.TRUST_PROXY,
+    registrationsPerHour: e.REGISTRATION_RATE_LIMIT,
     mongodBin: e.MONGOD_BIN,
     ferretdbBin: e.FERRETDB_BIN,
     embeddedDb: e.EMBEDDED_DB,

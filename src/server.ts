@@ -34,7 +34,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     const banner = adminBanner(admin, config.publicUrl);
     if (banner) process.stdout.write(banner + '\n');
     const certificates = createCertificatesContext(config.certificates, config.publicUrl, logger);
-    const app = createApp({ config, logger, tokens: createTokenService(jwtSecret, config.jwtTtlSeconds), certificates });
+    const app = createApp({ config, logger, tokens: createTokenService(jwtSecret, config.jwtTtlSeconds), certificates, loginPolicy: { registrationsPerHour: config.registrationsPerHour } });
     const repaired = await repairMissingCertificates(certificates);
     if (repaired) logger.warn({ repaired }, 'issued certificates that a crash had left out');
     server = app.listen(config.port, config.host);
@@ -71,6 +71,9 @@ export async function startServer(config: Config, logger: Logger = createLogger(
 }
 
 async function main(): Promise<void> {
+  // Whoever reads our output may go away (`npm start | head`, a log shipper restarting): a closed stdout
+  // or stderr must not stop the server.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   let config: Config;
   try {
     config = loadConfig();

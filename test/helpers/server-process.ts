@@ -1,61 +1,8 @@
-// The real entry point (dist/server.js) as a child process, for tests that crash, restart or duplicate
-// it, and a small exam world built through its HTTP API only, as an operator would.
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+// A small exam world built through a running server's HTTP API only, as an operator would (the server
+// itself is src/cli/server-process.ts).
 import request from 'supertest';
 
-const SERVER_JS = path.resolve(__dirname, '..', '..', 'dist', 'server.js');
-
-export interface ServerProcess {
-  readonly child: ChildProcess;
-  readonly url: string;
-  readonly port: number;
-  output(): string;
-  /** Resolves when the process has exited. */
-  exited(): Promise<number | null>;
-  kill(signal?: NodeJS.Signals): void;
-}
-
-/** How long a start may take on a loaded 2-core CI machine before the test gives up (a budget, not a sleep). */
-export const START_BUDGET_MS = 90_000;
-
-/** Starts dist/server.js with `env` (on top of a quiet, local default) and waits for its "listening" line. */
-export async function startServerProcess(env: NodeJS.ProcessEnv): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [SERVER_JS], {
-    env: { PATH: process.env.PATH, NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', SEED_ON_START: 'false', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start within ${START_BUDGET_MS} ms:\n${output.slice(-3000)}`)), START_BUDGET_MS);
-    const onData = () => {
-      const match = /"port":(\d+)[^\n]*"msg":"listening"/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        child.stdout!.off('data', onData);
-        resolve(Number(match[1]));
-      }
-    };
-    child.stdout!.on('data', onData);
-    void exit.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited (${code}) before listening:\n${output.slice(-3000)}`));
-    });
-  });
-  return {
-    child,
-    port,
-    url: `http://127.0.0.1:${port}`,
-    output: () => output,
-    exited: () => exit,
-    kill: (signal = 'SIGKILL') => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-    },
-  };
-}
+export { startServerProcess, START_BUDGET_MS, type ServerProcess } from '../../src/cli/server-process';
 
 export interface ApiUser {
   id: string;

@@ -77,14 +77,21 @@ export function startExposureFlusher(logger: Logger, intervalMs = 10_000): Perio
   };
 }
 
+/**
+ * One updateMany per distinct increment (usually one or two), never a bulkWrite: FerretDB v1 on PostgreSQL
+ * runs each statement of a multi-statement update on its own pooled connection at once, and a batch larger
+ * than its pool (40) deadlocks it for good (measured here).
+ */
 export async function flushExposure(): Promise<number> {
   if (!pendingExposure.size) return 0;
   const batch = [...pendingExposure];
   pendingExposure.clear();
+  const byIncrement = new Map<number, Types.ObjectId[]>();
+  for (const [id, n] of batch) byIncrement.set(n, [...(byIncrement.get(n) ?? []), new Types.ObjectId(id)]);
   try {
-    await QuestionPoolModel.bulkWrite(batch.map(([id, n]) => ({ updateOne: { filter: { _id: new Types.ObjectId(id) }, update: { $inc: { exposure: n } } } })), { ordered: false });
+    for (const [n, ids] of byIncrement) await QuestionPoolModel.updateMany({ _id: { $in: ids } }, { $inc: { exposure: n } });
   } catch (err) {
-    // Put the counts back for the next flush rather than lose them.
+    // Put the counts back for the next flush rather than lose them (an increment may then count twice).
     for (const [id, n] of batch) pendingExposure.set(id, (pendingExposure.get(id) ?? 0) + n);
     throw err;
   }
