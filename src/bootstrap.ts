@@ -6,7 +6,7 @@ import path from 'node:path';
 import mongoose from 'mongoose';
 import { ensureAdmin, type AdminBootstrapResult } from './components/accounts';
 import { migrateCertificateAudit } from './components/certificates';
-import { SEED_EXAMS_DIR, seedExams, type ExamSeedReport } from './components/exams';
+import { openAttemptClocks, SEED_EXAMS_DIR, seedExams, type ExamSeedReport } from './components/exams';
 import { rebuildPoolIndex, SEED_QUESTIONS_DIR, seedQuestionBank, type SeedReport } from './components/questions';
 import { readMeta, writeMeta } from './db/meta';
 import type { Config } from './config';
@@ -49,6 +49,8 @@ export async function bootstrapDatabase(
   const migrated = await migrateCertificateAudit();
   if (migrated) logger.info({ migrated }, 'copied certificate_audit entries into audit_log');
   await rebuildPoolIndex();
+  const clocks = await openAttemptClocks();
+  if (clocks) logger.info({ clocks }, 'gave open attempts their sweeper clocks');
   const admin = await ensureAdmin(config, logger);
   if (!seed) return { admin };
   const digest = seedDigest();

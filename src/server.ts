@@ -10,7 +10,9 @@ import { createCertificatesContext, repairMissingCertificates } from './componen
 import { startAttemptSweeper } from './components/exams';
 import { startExposureFlusher } from './components/questions';
 import { ConfigError, loadConfig, type Config } from './config';
+import mongoose from 'mongoose';
 import { openDatabase, type DatabaseHandle } from './db/database';
+import { ensureEqualityIndexes, equalityIndexSpecs } from './db/postgres-indexes';
 import { EmbeddedDatabaseUnavailableError } from './db/embedded-database';
 import { createLogger, type Logger } from './lib/logger';
 import { loadOrCreateSecret } from './lib/secret-file';
@@ -31,6 +33,9 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   let server: Server;
   try {
     const { admin } = await bootstrapDatabase(config, logger, { seed: config.seedOnStart });
+    if (database.postgresSocketDir) {
+      await ensureEqualityIndexes({ socketDir: database.postgresSocketDir, database: mongoose.connection.db!.databaseName, specs: equalityIndexSpecs(), logger });
+    }
     const banner = adminBanner(admin, config.publicUrl);
     if (banner) process.stdout.write(banner + '\n');
     const certificates = createCertificatesContext(config.certificates, config.publicUrl, logger);

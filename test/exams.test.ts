@@ -1,7 +1,7 @@
 import pino from 'pino';
 import request from 'supertest';
-import { apportion, onAttemptGraded, sweepExpiredAttempts, type Attempt } from '../src/components/exams';
-import { AttemptModel, AttemptResponseModel } from '../src/components/exams/attempt.model';
+import { apportion, onAttemptGraded, openAttemptClocks, sweepExpiredAttempts, type Attempt } from '../src/components/exams';
+import { AttemptDeadlineModel, AttemptModel, AttemptResponseModel } from '../src/components/exams/attempt.model';
 import { ExamModel } from '../src/components/exams/exam.model';
 import { seedExams } from '../src/components/exams/exam-seed.service';
 import { loadVersions, type Domain } from '../src/components/questions';
@@ -38,8 +38,11 @@ function start(user: TestUser, code: string) {
   return request(app).post(`/api/exams/${examId(code)}/attempts`).set(bearer(user));
 }
 
+/** As if the time had run out `secondsAgo`: the attempt's deadline and the sweeper's clock of it. */
 async function expireDeadline(attemptId: string, secondsAgo: number) {
-  await AttemptModel.updateOne({ _id: attemptId }, { $set: { deadline: new Date(Date.now() - secondsAgo * 1000) } });
+  const deadline = new Date(Date.now() - secondsAgo * 1000);
+  await AttemptModel.updateOne({ _id: attemptId }, { $set: { deadline } });
+  await AttemptDeadlineModel.updateOne({ _id: attemptId }, { $set: { deadline } });
 }
 
 describe('paper assembly', () => {
@@ -192,6 +195,17 @@ describe('attempt lifecycle', () => {
     const res = await request(app).get(`/api/attempts/${attempt.id}`).set(bearer(candidate)).expect(200);
     expect(res.body.attempt.status).toBe('graded');
     expect(res.body.attempt.result.finalizedBy).toBe('deadline');
+  });
+
+  it('when an attempt starts, then the sweeper has its clock; once graded, the clock is gone; a missing clock is restored at start-up', async () => {
+    const candidate = await createUser(app);
+    const attempt = (await start(candidate, 'QUICK-L5').expect(201)).body.attempt;
+    expect((await AttemptDeadlineModel.findById(attempt.id).lean())?.deadline.toISOString()).toBe(attempt.deadline);
+    await AttemptDeadlineModel.deleteOne({ _id: attempt.id });
+    expect(await openAttemptClocks()).toBeGreaterThanOrEqual(1);
+    expect(await AttemptDeadlineModel.countDocuments({ _id: attempt.id })).toBe(1);
+    await request(app).post(`/api/attempts/${attempt.id}/submit`).set(bearer(candidate)).expect(200);
+    expect(await AttemptDeadlineModel.countDocuments({ _id: attempt.id })).toBe(0);
   });
 
   it('when two sweepers race, then each expired attempt is graded exactly once', async () => {

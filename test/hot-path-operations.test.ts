@@ -37,10 +37,10 @@ async function commandsOf(send: () => PromiseLike<{ status: number }>, status: n
 const SESSION = ['find users', 'find revoked_sessions'];
 
 describe('a candidate in an exam', () => {
-  it('when a new paper is started, then 8 operations: session (2), exam and pool markers, active attempt, history, extra time, insert', async () => {
+  it('when a new paper is started, then 9 operations: session (2), exam and pool markers, active attempt, history, extra time, insert, its clock', async () => {
     const candidate = await createUser(app);
     const commands = await commandsOf(() => request(app).post(`/api/exams/${examId}/attempts`).set(bearer(candidate)), 201);
-    expect(commands.sort()).toEqual([...SESSION, 'find app_meta', 'find attempts', 'find attempts', 'find time_extensions', 'find app_meta', 'insert attempts'].sort());
+    expect(commands.sort()).toEqual([...SESSION, 'find app_meta', 'find attempts', 'find attempts', 'find time_extensions', 'find app_meta', 'insert attempts', 'insert attempt_deadlines'].sort());
   });
 
   it('when the paper is started again (a reload), then 5 operations: session (2), exam marker, the attempt, its answers', async () => {
@@ -58,7 +58,7 @@ describe('a candidate in an exam', () => {
     expect(commands).toEqual([...SESSION, 'find attempt_grading_claims', 'update attempt_responses', 'find attempt_grading_claims']);
   });
 
-  it('when a certification paper that passes is submitted, then 12 operations whatever the number of certificates: session (2), grading (5), issuing (5)', async () => {
+  it('when a certification paper that passes is submitted, then 13 operations whatever the number of certificates: session (2), grading (6), issuing (5)', async () => {
     const lists: string[][] = [];
     for (let i = 0; i < 2; i++) {
       const candidate = await createUser(app, ['candidate'], { name: `Hot Path ${i}` });
@@ -77,6 +77,7 @@ describe('a candidate in an exam', () => {
       'update attempts',
       'find attempt_responses',
       'update attempts',
+      'delete attempt_deadlines',
       // Issuing: the exam's validity (cache marker), the holder, the certificate it supersedes, the insert, the audit entry.
       'find app_meta',
       'find users',

@@ -201,7 +201,7 @@ async function main(): Promise<void> {
       const appCpu = cpu.read();
       const floorRun = await saturate({ url: floorProcess.url, path: (a, i) => `/floor/${a}/${i}`, acknowledged: floorAcknowledged }, sitting, 'CERT-L3', connections, SATURATION_S);
       saturation.push({ connections, app: appRun, floor: floorRun, appCpu });
-      log(`(b) saturation at ${connections}: app ${appRun.requestsPerSecond} req/s (p99 ${appRun.p99} ms), floor ${floorRun.requestsPerSecond} req/s`);
+      log(`(b) saturation at ${connections}: app ${appRun.requestsPerSecond} req/s (p99 ${appRun.p99} ms, ${JSON.stringify(appRun.statuses)}), floor ${floorRun.requestsPerSecond} req/s (${JSON.stringify(floorRun.statuses)})`);
     }
     results.saturation = saturation;
     const tokens = new Map(sitting.map((c) => [c.attempts.get('CERT-L3')!.id, c.token]));

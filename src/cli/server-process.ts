@@ -4,7 +4,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const SERVER_JS = path.resolve(__dirname, '..', 'server.js');
+// From src/cli (tests under ts-jest) and dist/cli (the benchmark) alike: the built entry point.
+const SERVER_JS = path.resolve(__dirname, '..', '..', 'dist', 'server.js');
 
 export interface ServerProcess {
   readonly child: ChildProcess;

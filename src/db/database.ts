@@ -11,6 +11,8 @@ export interface DatabaseHandle {
   readonly backend: EmbeddedKind | 'external';
   /** Every database process we started ourselves (empty for MONGODB_URI). */
   readonly embeddedPids: readonly number[];
+  /** The embedded PostgreSQL cluster's socket folder, when FerretDB runs on it. */
+  readonly postgresSocketDir?: string;
   close(): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ export async function openDatabase(
   return {
     backend: embedded.kind,
     embeddedPids: embedded.pids,
+    ...(embedded.postgresSocketDir ? { postgresSocketDir: embedded.postgresSocketDir } : {}),
     async close() {
       await mongoose.disconnect();
       await embedded.stop();

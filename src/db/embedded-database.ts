@@ -28,6 +28,8 @@ export interface EmbeddedDatabase {
   readonly pid: number;
   /** Every process we started for it (FerretDB and PostgreSQL). */
   readonly pids: readonly number[];
+  /** FerretDB on PostgreSQL: where the cluster's Unix socket is (for its extra indexes). */
+  readonly postgresSocketDir?: string;
   stop(): Promise<void>;
 }
 
@@ -145,6 +147,7 @@ async function startServerChild(kind: EmbeddedKind, bin: string, args: (port: nu
     uri: `mongodb://127.0.0.1:${port}/`,
     pid: child.pid!,
     pids: [child.pid!, ...below.map((c) => c.pid)],
+    ...(below[0] ? { postgresSocketDir: below[0].socketDir } : {}),
     stop() {
       // The server first, then what it stores its data in.
       stopping ??= stopChild(child)

@@ -116,6 +116,9 @@ export async function startPostgres(opts: PostgresOptions): Promise<PostgresClus
     ['wal_level', 'minimal'],
     ['max_wal_senders', '0'],
     ['logging_collector', 'off'],
+    // FerretDB sends the field name as a query parameter (`_jsonb->$1 @> $2`): only a plan made for the
+    // actual values can use the expression indexes (postgres-indexes.ts).
+    ['plan_cache_mode', 'force_custom_plan'],
   ].flatMap(([name, value]) => ['-c', `${name}=${value}`]);
   // The death signal is set after the user switch, right before PostgreSQL itself (a change of user
   // would clear it). SIGQUIT is PostgreSQL's immediate shutdown: it takes its backends down with it.

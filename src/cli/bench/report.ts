@@ -48,7 +48,7 @@ export function renderResults(r: Results): string {
     const errors = s.app.non2xx + s.app.errors + s.app.timeouts;
     row(
       `(b) autosave saturation, ${s.connections} connections`,
-      `app ${s.app.requestsPerSecond} req/s (p50 ${ms(s.app.p50)}, p99 ${ms(s.app.p99)}, ${errors} errors); floor ${s.floor.requestsPerSecond} req/s (p99 ${ms(s.floor.p99)}); ratio ${ratio.toFixed(2)}`,
+      `app ${s.app.requestsPerSecond} req/s (p50 ${ms(s.app.p50)}, p99 ${ms(s.app.p99)}, ${errors} errors ${JSON.stringify(s.app.statuses)}); floor ${s.floor.requestsPerSecond} req/s (p99 ${ms(s.floor.p99)}, ${JSON.stringify(s.floor.statuses)}); ratio ${ratio.toFixed(2)}`,
       '≥ 0.7 × floor, no errors',
       ratio >= 0.7 && errors === 0,
     );

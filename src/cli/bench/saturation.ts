@@ -13,6 +13,8 @@ export interface SaturationResult {
   non2xx: number;
   errors: number;
   timeouts: number;
+  /** Responses by status code. */
+  statuses: Record<string, number>;
 }
 
 export interface SaturationTarget {
@@ -69,6 +71,7 @@ export function saturate(target: SaturationTarget, candidates: Candidate[], exam
           non2xx: result.non2xx,
           errors: result.errors,
           timeouts: result.timeouts,
+          statuses: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, stat]) => [code, (stat as { count?: number }).count ?? 0])),
         });
       },
     );

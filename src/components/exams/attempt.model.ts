@@ -141,3 +141,15 @@ export interface GradingClaim {
 }
 const claimSchema = new Schema<GradingClaim>({ _id: Schema.Types.ObjectId, token: String, at: Date }, { versionKey: false });
 export const GradingClaimModel: Model<GradingClaim> = model<GradingClaim>('GradingClaim', claimSchema, 'attempt_grading_claims');
+
+/**
+ * The clock of each open attempt, in a collection of small documents the sweeper can read whole every few
+ * seconds (the attempts themselves hold 190 items each). Written when an attempt starts, removed once it
+ * is graded.
+ */
+export interface AttemptDeadline {
+  _id: Types.ObjectId;
+  deadline: Date;
+}
+const deadlineSchema = new Schema<AttemptDeadline>({ _id: Schema.Types.ObjectId, deadline: { type: Date, required: true } }, { versionKey: false });
+export const AttemptDeadlineModel: Model<AttemptDeadline> = model<AttemptDeadline>('AttemptDeadline', deadlineSchema, 'attempt_deadlines');

@@ -7,6 +7,7 @@ import { parseInput } from '../../lib/validation';
 import type { PublicUser } from '../accounts';
 import { loadVersions, poolCandidates, questionType, recordExposure, type Domain, type QuestionContent } from '../questions';
 import {
+  AttemptDeadlineModel,
   AttemptModel,
   AttemptResponseModel,
   GradingClaimModel,
@@ -165,6 +166,8 @@ export async function startAttempt(user: PublicUser, examId: string, options: { 
       result: null,
       finishedAt: null,
     });
+    // Its clock, for the sweeper (a crash right here is caught up at start-up: openAttemptClocks).
+    await AttemptDeadlineModel.create({ _id: doc._id, deadline: doc.deadline });
     // A new paper has no saved answers yet: nothing to read back.
     return { attempt: await toAttemptView(doc.toObject(), user, now, options.lang, {}), created: true };
   } catch (err) {
@@ -451,6 +454,7 @@ async function finalizeAndRead(attempt: Attempt, by: 'submitted' | 'deadline', n
   // Releasing the active key lets the candidate start the next attempt.
   await AttemptModel.updateOne({ _id: fresh._id }, { $set: { status: 'graded', result, finishedAt, activeKey: fresh._id.toHexString() } });
   const graded: Attempt = { ...fresh, status: 'graded', result, finishedAt, activeKey: fresh._id.toHexString() };
+  await AttemptDeadlineModel.deleteOne({ _id: fresh._id });
   for (const hook of gradedHooks) await hook(graded);
   return { attempt: graded, responses };
 }
@@ -465,18 +469,20 @@ async function waitForGrade(id: Types.ObjectId, timeoutMs = 10_000): Promise<Att
   throw new ConflictError('grading_in_progress', 'The attempt is being graded; try again in a moment.');
 }
 
-/** Finalises attempts whose time ran out, and attempts a crashed grader left half done. */
+/**
+ * Finalises attempts whose time ran out, including any a crashed grader left half done (its stale claim is
+ * taken over). Reads the small clock collection whole, never the attempts.
+ */
 export async function sweepExpiredAttempts(now = new Date(), limit = 100): Promise<number> {
-  const expired = await AttemptModel.find({
-    $or: [
-      { status: 'in_progress', deadline: { $lt: new Date(now.getTime() - ANSWER_GRACE_SECONDS * 1000) } },
-      { status: 'grading', updatedAt: { $lt: new Date(now.getTime() - STALE_CLAIM_SECONDS * 1000) } },
-    ],
-  })
-    .limit(limit)
-    .lean<Attempt[]>();
+  const cutoff = now.getTime() - ANSWER_GRACE_SECONDS * 1000;
+  const clocks = await AttemptDeadlineModel.find({}).lean<Array<{ _id: Types.ObjectId; deadline: Date }>>();
   let finalized = 0;
-  for (const attempt of expired) {
+  for (const clock of clocks.filter((c) => c.deadline.getTime() < cutoff).slice(0, limit)) {
+    const attempt = await AttemptModel.findById(clock._id).lean<Attempt>();
+    if (!attempt || attempt.status === 'graded') {
+      await AttemptDeadlineModel.deleteOne({ _id: clock._id });
+      continue;
+    }
     try {
       await finalize(attempt, 'deadline', now);
       finalized++;
@@ -486,6 +492,22 @@ export async function sweepExpiredAttempts(now = new Date(), limit = 100): Promi
     }
   }
   return finalized;
+}
+
+/** Gives every open attempt its clock (attempts from before clocks existed, or a crash between the two inserts). */
+export async function openAttemptClocks(): Promise<number> {
+  // Two equality queries (index-backed), not `$in` (a scan of every attempt ever taken).
+  const open = (await Promise.all((['in_progress', 'grading'] as const).map((status) => AttemptModel.find({ status }, { deadline: 1 }).lean<Array<{ _id: Types.ObjectId; deadline: Date }>>()))).flat();
+  let added = 0;
+  for (const attempt of open) {
+    try {
+      await AttemptDeadlineModel.create({ _id: attempt._id, deadline: attempt.deadline });
+      added++;
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+    }
+  }
+  return added;
 }
 
 /** Graded, passed attempts of certification exams that issue certificates (for certificate repair). */

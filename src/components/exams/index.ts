@@ -1,7 +1,7 @@
 // What other components may use from exams.
 export { examApiRouter } from './exam.routes';
 export { examPagesRouter } from './exam.pages';
-export { onAttemptGraded, passedCertificationAttempts, sweepExpiredAttempts, type AttemptView, type ResultView } from './attempt.service';
+export { onAttemptGraded, openAttemptClocks, passedCertificationAttempts, sweepExpiredAttempts, type AttemptView, type ResultView } from './attempt.service';
 export { findExam, findExamCached } from './exam.service';
 export type { Attempt } from './attempt.model';
 export { NATIONAL_FORMATS, apportion, paperDemand } from './national-format';

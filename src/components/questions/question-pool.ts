@@ -3,6 +3,7 @@
 import { Types } from 'mongoose';
 import { markedCache } from '../../db/change-marker';
 import type { Logger } from '../../lib/logger';
+import { mapLimit } from '../../lib/map-limit';
 import { startPeriodicTask, type PeriodicTask } from '../../lib/periodic-task';
 import { POOL_MARKER, QuestionPoolModel, QuestionVersionModel, type PoolDocument } from './question.model';
 import { pickContent } from './question.repository';
@@ -78,18 +79,17 @@ export function startExposureFlusher(logger: Logger, intervalMs = 10_000): Perio
 }
 
 /**
- * One updateMany per distinct increment (usually one or two), never a bulkWrite: FerretDB v1 on PostgreSQL
- * runs each statement of a multi-statement update on its own pooled connection at once, and a batch larger
- * than its pool (40) deadlocks it for good (measured here).
+ * Single-document updates, never a bulkWrite: FerretDB v1 on PostgreSQL runs each statement of a
+ * multi-statement update on its own pooled connection at once, and a batch larger than its pool (40)
+ * deadlocks it for good (measured here).
  */
 export async function flushExposure(): Promise<number> {
   if (!pendingExposure.size) return 0;
   const batch = [...pendingExposure];
   pendingExposure.clear();
-  const byIncrement = new Map<number, Types.ObjectId[]>();
-  for (const [id, n] of batch) byIncrement.set(n, [...(byIncrement.get(n) ?? []), new Types.ObjectId(id)]);
   try {
-    for (const [n, ids] of byIncrement) await QuestionPoolModel.updateMany({ _id: { $in: ids } }, { $inc: { exposure: n } });
+    // One single-document update per question, by primary key (an indexed look-up; `$in` would scan).
+    await mapLimit(batch, 8, ([id, n]) => QuestionPoolModel.updateOne({ _id: new Types.ObjectId(id) }, { $inc: { exposure: n } }));
   } catch (err) {
     // Put the counts back for the next flush rather than lose them (an increment may then count twice).
     for (const [id, n] of batch) pendingExposure.set(id, (pendingExposure.get(id) ?? 0) + n);
@@ -118,7 +118,9 @@ export async function loadVersions(pairs: Array<{ questionId: Types.ObjectId; ve
   }
   if (missing.size) {
     const ids = [...new Set([...missing].map((k) => k.split(':')[0]!))];
-    const rows = await QuestionVersionModel.find({ questionId: { $in: ids } }).lean();
+    // One equality look-up per question (indexed on every backend), not `$in`, which FerretDB answers by
+    // reading the whole version collection.
+    const rows = (await mapLimit(ids, 8, (id) => QuestionVersionModel.find({ questionId: new Types.ObjectId(id) }).lean())).flat();
     for (const row of rows) {
       const key = `${row.questionId.toHexString()}:${row.version}`;
       if (!missing.has(key)) continue;
