@@ -165,6 +165,10 @@ async function main(): Promise<void> {
       log(`${name}: ${JSON.stringify(data)}`);
     };
 
+    // Warm this instance as an exam session's first candidates would (caches of exams, pool, question texts).
+    const warm = await registerCandidates(app, 5, 'w');
+    for (const candidate of warm) await startPaper(app, candidate, ids.get('QUICK-L3')!, 'QUICK-L3');
+
     // (e) baseline: few stored answers, the shipped bank (~800 questions).
     const growthRun = async (label: string, group: Candidate[]) => {
       const cpu = new CpuMeter(server!.child.pid!);
@@ -274,7 +278,7 @@ async function verifyLookups(url: string, paths: string[], seconds: number) {
         connections: 50,
         duration: seconds,
         setupClient(client) {
-          const advance = () => client.setRequest({ method: 'GET', path: paths[next++ % paths.length]! });
+          const advance = () => client.setRequests([{ method: 'GET', path: paths[next++ % paths.length]! }]);
           advance();
           client.on('response', advance);
         },

@@ -45,12 +45,13 @@ export function saturate(target: SaturationTarget, candidates: Candidate[], exam
             const item = paper.items[step % paper.items.length]!;
             pending = { itemId: item.itemId, value: answerFor(item, step + connections) };
             target.acknowledged.sent(paper.id, item.itemId, pending.value);
-            client.setRequest({
+            // setRequests, not setRequest: the client moves to requests[next] before each send.
+            client.setRequests([{
               method: 'PUT',
               path: target.path(paper.id, item.itemId),
               headers: { authorization: `Bearer ${candidate.token}`, 'content-type': 'application/json' },
               body: JSON.stringify({ response: pending.value }),
-            });
+            }]);
             step++;
           };
           prepare();

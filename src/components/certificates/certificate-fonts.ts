@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+
 // Where the certificate's Chinese fonts come from. They ship in npm packages (Noto Serif SC and Noto
 // Sans SC, SIL OFL) so `npm install` alone makes certificates render the same on any machine, without
 // relying on whatever CJK fonts the operating system happens to have. The files are full static TTFs
@@ -48,4 +50,24 @@ function resolveFont({ packageName, file }: FontSource): string {
         `(npm install ${packageName}); certificates need it to print Chinese text.`,
     );
   }
+}
+
+/** A parsed font, as pdfkit's registerFont accepts it (fontkit is pdfkit's own font library). */
+export type ParsedFont = { layout(text: string): unknown };
+
+let parsed: Readonly<Record<CertificateFontRole, ParsedFont>> | undefined;
+
+/**
+ * The fonts, read and parsed once and shared by every certificate (about 50 MB): reading and parsing
+ * them for each PDF was most of the time a certificate took. pdfkit embeds a fresh subset per document,
+ * so sharing the parsed font changes no byte of the output.
+ */
+export function certificateFonts(): Readonly<Record<CertificateFontRole, ParsedFont>> {
+  if (parsed) return parsed;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const fontkit = require('fontkit') as { create(data: Buffer): ParsedFont };
+  const fonts = {} as Record<CertificateFontRole, ParsedFont>;
+  for (const [role, file] of Object.entries(certificateFontFiles()) as Array<[CertificateFontRole, string]>) fonts[role] = fontkit.create(fs.readFileSync(file));
+  parsed = Object.freeze(fonts);
+  return parsed;
 }

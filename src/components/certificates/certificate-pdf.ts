@@ -2,7 +2,7 @@
 // national 职业技能等级证书. The signed record travels inside the file (document info dictionary), so
 // an uploaded PDF can be checked against the issuing key without asking our database.
 import PDFDocument from 'pdfkit';
-import { certificateFontFiles, type CertificateFontRole } from './certificate-fonts';
+import { certificateFonts, type CertificateFontRole } from './certificate-fonts';
 import { drawQrCode } from './certificate-qr';
 import type { CertificateRecord, CertificateRenderInput } from './certificate.types';
 
@@ -35,7 +35,7 @@ interface TextStyle {
 /** Renders the certificate. Same input, same bytes: a lost file can be regenerated identically. */
 export async function renderCertificatePdf(input: CertificateRenderInput): Promise<Buffer> {
   const { record } = input;
-  const fonts = certificateFontFiles();
+  const fonts = certificateFonts();
   const issued = isoDateAtMidnightUtc(record.issuedOn);
   const holder = displayName(record);
 
@@ -66,7 +66,8 @@ export async function renderCertificatePdf(input: CertificateRenderInput): Promi
     displayTitle: true,
     info,
   });
-  for (const [role, file] of Object.entries(fonts)) doc.registerFont(role, file);
+  // pdfkit takes a parsed fontkit font too (its typings list only paths and bytes).
+  for (const [role, font] of Object.entries(fonts)) doc.registerFont(role, font as unknown as Buffer);
 
   const done = collect(doc);
   drawFrame(doc);

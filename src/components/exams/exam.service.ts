@@ -89,7 +89,10 @@ const examCache = markedCache(EXAMS_MARKER, async () => new Map((await ExamModel
 
 /** Like findExam, from the cache (an exam written a moment ago on another instance shows on the next call). */
 export async function findExamCached(id: string): Promise<Exam> {
-  const exam = /^[0-9a-f]{24}$/i.test(id) ? (await examCache.get()).get(id.toLowerCase()) : undefined;
+  if (!/^[0-9a-f]{24}$/i.test(id)) throw new NotFoundError('No such exam.');
+  let exam = (await examCache.get()).get(id.toLowerCase());
+  // A copy that may predate a change elsewhere never turns a candidate away: look again, fresh.
+  if (!exam || exam.status !== 'published') exam = (await examCache.get({ fresh: true })).get(id.toLowerCase());
   if (!exam) throw new NotFoundError('No such exam.');
   return exam;
 }

@@ -47,8 +47,9 @@ export async function poolCandidates(query: { level: number; types: string[]; do
   return pool.filter((e) => inCell(e, query)).map((e) => ({ questionId: e._id, version: e.version, exposure: (e.exposure ?? 0) + (pendingExposure.get(e._id.toHexString()) ?? 0), type: e.type, domain: e.domain }));
 }
 
+/** For publish checks: from a copy that reflects every approval already made, on any instance. */
 export async function poolSize(cell: PoolCell): Promise<number> {
-  const pool = await poolCache.get();
+  const pool = await poolCache.get({ fresh: true });
   return pool.filter((e) => inCell(e, { level: cell.level, types: [cell.type], domains: [cell.domain], difficulty: cell.difficulty })).length;
 }
 
