@@ -2,6 +2,7 @@ import pino from 'pino';
 import request from 'supertest';
 import { apportion, onAttemptGraded, openAttemptClocks, sweepExpiredAttempts, type Attempt } from '../src/components/exams';
 import { AttemptDeadlineModel, AttemptModel, AttemptResponseModel } from '../src/components/exams/attempt.model';
+import { forgetAttemptMeta } from '../src/components/exams/attempt.service';
 import { ExamModel } from '../src/components/exams/exam.model';
 import { seedExams } from '../src/components/exams/exam-seed.service';
 import { loadVersions, type Domain } from '../src/components/questions';
@@ -43,6 +44,7 @@ async function expireDeadline(attemptId: string, secondsAgo: number) {
   const deadline = new Date(Date.now() - secondsAgo * 1000);
   await AttemptModel.updateOne({ _id: attemptId }, { $set: { deadline } });
   await AttemptDeadlineModel.updateOne({ _id: attemptId }, { $set: { deadline } });
+  forgetAttemptMeta(attemptId);
 }
 
 describe('paper assembly', () => {
@@ -206,6 +208,18 @@ describe('attempt lifecycle', () => {
     expect(await AttemptDeadlineModel.countDocuments({ _id: attempt.id })).toBe(1);
     await request(app).post(`/api/attempts/${attempt.id}/submit`).set(bearer(candidate)).expect(200);
     expect(await AttemptDeadlineModel.countDocuments({ _id: attempt.id })).toBe(0);
+  });
+
+  it('when a save lands after grading began, then it is refused and the review still shows the answer that was graded', async () => {
+    const candidate = await createUser(app);
+    const attempt = (await start(candidate, 'QUICK-L5').expect(201)).body.attempt;
+    const tf = attempt.items.find((i: { type: string }) => i.type === 'truefalse');
+    await request(app).put(`/api/attempts/${attempt.id}/answers/${tf.itemId}`).set(bearer(candidate)).send({ response: true }).expect(200);
+    await request(app).post(`/api/attempts/${attempt.id}/submit`).set(bearer(candidate)).expect(200);
+    const late = await request(app).put(`/api/attempts/${attempt.id}/answers/${tf.itemId}`).set(bearer(candidate)).send({ response: false }).expect(409);
+    expect(late.body.error.code).toBe('attempt_closed');
+    const review = (await request(app).get(`/api/attempts/${attempt.id}`).set(bearer(candidate)).expect(200)).body.attempt.result;
+    expect(review.items.find((i: { itemId: string }) => i.itemId === tf.itemId).response).toBe(true);
   });
 
   it('when two sweepers race, then each expired attempt is graded exactly once', async () => {

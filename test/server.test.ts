@@ -6,6 +6,8 @@ import path from 'node:path';
 import request from 'supertest';
 import { loadConfig } from '../src/config';
 import { startServer } from '../src/server';
+import pg from 'pg';
+import { equalityIndexSpecs } from '../src/db/postgres-indexes';
 
 const ROOT = path.resolve(__dirname, '..');
 const SERVER_JS = path.join(ROOT, 'dist', 'server.js');
@@ -64,6 +66,16 @@ describe('server lifecycle', () => {
     expect(first.database.backend).toMatch(/ferretdb|mongod/);
     expect(firstPids.length).toBeGreaterThan(0);
     await request(first.url).get('/healthz').expect(200, { status: 'ok', db: 'up' });
+    // The suite runs on the default backend, PostgreSQL (TEST_EMBEDDED_DB=sqlite is the one exception).
+    if (process.env.TEST_EMBEDDED_DB !== 'sqlite') expect(first.database.postgresSocketDir).toBeDefined();
+    if (first.database.postgresSocketDir) {
+      // On the PostgreSQL backend, equality look-ups have their indexes (db/postgres-indexes.ts).
+      const pgClient = new pg.Client({ host: first.database.postgresSocketDir, user: 'postgres', database: 'postgres' });
+      await pgClient.connect();
+      const made = await pgClient.query(`SELECT indexname FROM pg_indexes WHERE schemaname = 'ai_trainer_exam' AND indexname LIKE 'ate\\_eq\\_%' AND indexdef LIKE '%gin%fastupdate%off%'`);
+      await pgClient.end();
+      expect(made.rowCount).toBe(equalityIndexSpecs().length);
+    }
     const registered = await request(first.url)
       .post('/api/auth/register')
       .send({ email: 'keep@example.com', password: 'persisted pw', name: 'Keep' })

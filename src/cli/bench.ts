@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
-import { Acknowledged, answerFor, checkAcknowledged, Http, onSchedule, outcome, registerCandidates, startPaper, type Candidate, type Outcome } from './bench/candidates';
+import { Acknowledged, answerFor, checkAcknowledged, Http, inBatches, onSchedule, outcome, registerCandidates, startPaper, type Candidate, type Outcome } from './bench/candidates';
 import { CpuMeter, peakRssMb } from './bench/measure';
 import { correctAnswers, growBank, growResponses } from './bench/fixtures';
 import { renderResults, type Results } from './bench/report';
@@ -37,7 +37,8 @@ function log(line: string): void {
 
 async function timeToHealthy(env: NodeJS.ProcessEnv): Promise<{ server: ServerProcess; seconds: number }> {
   const t0 = performance.now();
-  const server = await startServerProcess(env, undefined, process.env.BENCH_SERVER_LOG);
+  // e.g. BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the server.
+  const server = await startServerProcess(env, undefined, process.env.BENCH_SERVER_LOG, (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean));
   const http = new Http(server.url, 1);
   for (;;) {
     if ((await http.send('GET', '/healthz')).status === 200) break;
@@ -124,6 +125,7 @@ async function main(): Promise<void> {
     ADMIN_PASSWORD: 'bench admin password',
     VERIFY_RATE_LIMIT: '10000000',
     LOG_LEVEL: process.env.BENCH_SERVER_LOG ? 'debug' : 'info',
+
     REGISTRATION_RATE_LIMIT: '10000000',
     ...(process.env.MONGODB_URI ? { MONGODB_URI: process.env.MONGODB_URI } : {}),
   };
@@ -232,7 +234,16 @@ async function main(): Promise<void> {
     const passed = await db.collection('attempts').countDocuments({ _id: { $in: attemptIds }, 'result.passed': true });
     const certificates = await db.collection('certificates').find({ attemptId: { $in: attemptIds } }, { projection: { number: 1, attemptId: 1, 'record.holder': 1 } }).toArray();
     const issuedAudit = await db.collection('audit_log').countDocuments({ action: 'certificate.issued' });
-    const pdfs = fs.existsSync(env.CERTIFICATES_DIR!) ? fs.readdirSync(env.CERTIFICATES_DIR!).filter((f) => f.endsWith('.pdf')).length : 0;
+    const pdfDir = env.CERTIFICATES_DIR!;
+    const pdfs = fs.existsSync(pdfDir) ? fs.readdirSync(pdfDir).filter((f) => f.endsWith('.pdf')).length : 0;
+    // PDF capacity: the submits above arrive at the window's pace, so the PDFs they wrote say nothing of
+    // how fast the server can make them. Remove the files and let the holders download them all at once
+    // (the server regenerates each on request, byte-identical), 8 at a time.
+    for (const f of fs.readdirSync(pdfDir).filter((f) => f.endsWith('.pdf'))) fs.rmSync(path.join(pdfDir, f));
+    const tokenOfAttempt = new Map(sitting.map((c) => [c.attempts.get('CERT-L3')!.id, c.token]));
+    const pdfStart = performance.now();
+    const downloads = await inBatches(certificates.length, 8, (i) => app.send('GET', `/api/certificates/${certificates[i]!.number}/pdf`, { token: tokenOfAttempt.get(String(certificates[i]!.attemptId))! }));
+    const pdfSeconds = (performance.now() - pdfStart) / 1000;
     results.submit = {
       result: outcome(submits, submitSeconds),
       graded,
@@ -242,7 +253,8 @@ async function main(): Promise<void> {
       distinctAttemptsCertified: new Set(certificates.map((c) => String(c.attemptId))).size,
       issuedAuditEntries: issuedAudit,
       pdfs,
-      pdfsPerSecond: pdfs / submitSeconds,
+      pdfDownloads: outcome(downloads, pdfSeconds),
+      pdfsPerSecond: downloads.filter((d) => d.status === 200).length / pdfSeconds,
       cpu: cpu.read(),
     };
     log(`(c) submit: ${JSON.stringify(results.submit)}`);

@@ -22,8 +22,8 @@ export interface ServerProcess {
 export const START_BUDGET_MS = 90_000;
 
 /** Starts dist/server.js with `env` (over a quiet local default) and waits for its "listening" line. */
-export async function startServerProcess(env: NodeJS.ProcessEnv, budgetMs = START_BUDGET_MS, logFile?: string): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [SERVER_JS], {
+export async function startServerProcess(env: NodeJS.ProcessEnv, budgetMs = START_BUDGET_MS, logFile?: string, nodeArgs: string[] = []): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, SERVER_JS], {
     env: { PATH: process.env.PATH, NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', SEED_ON_START: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

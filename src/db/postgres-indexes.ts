@@ -13,6 +13,9 @@ import mongoose from 'mongoose';
 import pg from 'pg';
 import type { Logger } from '../lib/logger';
 
+/** Part of every index name: a change in how the indexes are made gives them new names (old ones go). */
+const INDEX_VERSION = 2;
+
 export interface IndexSpec {
   collection: string;
   field: string;
@@ -49,16 +52,22 @@ export async function ensureEqualityIndexes(opts: { socketDir: string; database:
     if (!exists.rowCount) return 0;
     const tables = await client.query<{ collection: string; table: string }>(`SELECT _jsonb->>'_id' AS collection, _jsonb->>'table' AS table FROM ${quoteIdent(schema)}._ferretdb_database_metadata`);
     const tableOf = new Map(tables.rows.map((r) => [r.collection, r.table]));
+    const existing = new Set((await client.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND indexname LIKE 'ate\\_eq\\_%'`, [schema])).rows.map((r) => r.indexname));
+    const wanted = new Set<string>();
     let created = 0;
     for (const spec of opts.specs) {
       const table = tableOf.get(spec.collection);
       if (!table) continue;
-      const name = `ate_eq_${createHash('sha256').update(`${table}.${spec.field}`).digest('hex').slice(0, 16)}`;
-      const found = await client.query('SELECT 1 FROM pg_indexes WHERE schemaname = $1 AND indexname = $2', [schema, name]);
-      if (found.rowCount) continue;
-      await client.query(`CREATE INDEX IF NOT EXISTS ${quoteIdent(name)} ON ${quoteIdent(schema)}.${quoteIdent(table)} USING gin ((_jsonb -> ${quoteLiteral(spec.field)}))`);
+      const name = `ate_eq_${createHash('sha256').update(`${INDEX_VERSION}:${table}.${spec.field}`).digest('hex').slice(0, 16)}`;
+      wanted.add(name);
+      if (existing.has(name)) continue;
+      // fastupdate off: with GIN's pending list, every few thousand inserts one of them pays for merging
+      // the list, a stall of hundreds of milliseconds for whichever candidate's autosave it was.
+      await client.query(`CREATE INDEX IF NOT EXISTS ${quoteIdent(name)} ON ${quoteIdent(schema)}.${quoteIdent(table)} USING gin ((_jsonb -> ${quoteLiteral(spec.field)})) WITH (fastupdate = off)`);
       created++;
     }
+    // Indexes of ours that an earlier version made differently, or for a field no longer indexed.
+    for (const name of existing) if (!wanted.has(name)) await client.query(`DROP INDEX IF EXISTS ${quoteIdent(schema)}.${quoteIdent(name)}`);
     if (created) opts.logger.info({ created }, 'added equality indexes to the embedded PostgreSQL tables');
     return created;
   } finally {

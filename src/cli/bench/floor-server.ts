@@ -2,6 +2,7 @@
 // route that verifies the candidate's JWT and does one updateOne upsert with the raw MongoDB driver
 // (mongoose.mongo), nothing else. The app's autosave throughput is reported as a ratio to this one.
 // Run as its own process: FLOOR_MONGODB_URI, FLOOR_JWT_SECRET, FLOOR_PORT (0 = any; prints the port).
+import { createSecretKey } from 'node:crypto';
 import express from 'express';
 import jwt from 'jsonwebtoken';
 import mongoose from 'mongoose';
@@ -9,7 +10,8 @@ import mongoose from 'mongoose';
 async function main(): Promise<void> {
   const client = await mongoose.mongo.MongoClient.connect(process.env.FLOOR_MONGODB_URI!, { maxPoolSize: 100 });
   const answers = client.db().collection<{ _id: string; response: unknown; savedAt: Date }>('bench_floor_answers');
-  const secret = process.env.FLOOR_JWT_SECRET!;
+  // The same key handling as the app's token service, so the two compare fairly.
+  const secret = createSecretKey(Buffer.from(process.env.FLOOR_JWT_SECRET!, 'utf8'));
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: '64kb' }));

@@ -59,10 +59,14 @@ export function cpuByRole(appPid: number): Record<'app' | 'ferretdb' | 'postgres
   return totals;
 }
 
+function statusMb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
+  const line = fs.readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(`${field}:`));
+  return Math.round(Number(/(\d+)/.exec(line ?? '')?.[1] ?? 0) / 1024);
+}
+
 /** The process's peak resident memory so far (VmHWM), in MB. */
 export function peakRssMb(pid: number): number {
-  const line = fs.readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'));
-  return Math.round(Number(/(\d+)/.exec(line ?? '')?.[1] ?? 0) / 1024);
+  return statusMb(pid, 'VmHWM');
 }
 
 /** CPU use of each role over one phase, as a share of one core. */
@@ -76,6 +80,6 @@ export class CpuMeter {
     const end = cpuByRole(this.appPid);
     const seconds = (Date.now() - this.t0) / 1000;
     const share = (k: keyof typeof end) => `${Math.round(((end[k] - this.start[k]) / seconds) * 100)}%`;
-    return `app ${share('app')}, FerretDB ${share('ferretdb')}, PostgreSQL ${share('postgres')} of one core`;
+    return `app ${share('app')}, FerretDB ${share('ferretdb')}, PostgreSQL ${share('postgres')} of one core; app RSS ${statusMb(this.appPid, 'VmRSS')} MB (peak ${statusMb(this.appPid, 'VmHWM')} MB)`;
   }
 }

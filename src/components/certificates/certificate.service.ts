@@ -120,7 +120,11 @@ export async function issueForAttempt(attempt: Attempt, validityYears: number, c
         statusIndex,
       });
       const issued = doc.toObject() as Certificate;
-      if (previous) await CertificateModel.updateOne({ _id: previous._id }, { $set: { supersededBy: number } });
+      if (previous) {
+        await CertificateModel.updateOne({ _id: previous._id }, { $set: { supersededBy: number } });
+        certificateChanged(previous.number);
+      }
+      certificateChanged(number);
       await recordAuditOnce(issuedAuditKey(number), issuedAuditEntry(issued));
       ctx.logger.info({ number, attempt: attempt._id.toHexString() }, 'certificate issued');
       await ctx.onIssued?.(issued);
@@ -196,7 +200,39 @@ export function statusOf(cert: Pick<Certificate, 'status' | 'expiresAt'>, now = 
 /** The stored signature checks out with the published key, and the stored record is what was signed. */
 export function signatureValid(cert: Pick<Certificate, 'canonical' | 'signature' | 'keyId' | 'record'>, keys: KeyStore): boolean {
   const key = keys.publicKey(cert.keyId);
-  return !!key && canonicalize(cert.record) === cert.canonical && verifyText(cert.canonical, cert.signature, key);
+  if (!key) return false;
+  // A signed record never changes: its check is remembered (the key's presence is checked every time).
+  const memo = `${cert.keyId}\u0000${cert.signature}\u0000${cert.canonical}`;
+  const known = signatureChecks.get(memo);
+  if (known !== undefined) return known && canonicalize(cert.record) === cert.canonical;
+  const ok = verifyText(cert.canonical, cert.signature, key);
+  if (signatureChecks.size >= LOOKUP_CACHE_LIMIT) signatureChecks.delete(signatureChecks.keys().next().value!);
+  signatureChecks.set(memo, ok);
+  return ok && canonicalize(cert.record) === cert.canonical;
+}
+
+const LOOKUP_CACHE_LIMIT = 10_000;
+const signatureChecks = new Map<string, boolean>();
+
+/**
+ * Public look-ups (employers, QR scans) read certificates through a short-lived cache: a burst of checks
+ * of one cohort's certificates costs one database read per certificate every couple of seconds. A
+ * revocation here drops the entry at once; one made on another instance shows within LOOKUP_TTL_MS.
+ */
+const LOOKUP_TTL_MS = 2_000;
+const lookups = new Map<string, { cert: Certificate | undefined; at: number }>();
+
+async function lookupForVerification(number: string): Promise<Certificate | undefined> {
+  const hit = lookups.get(number);
+  if (hit && Date.now() - hit.at < LOOKUP_TTL_MS) return hit.cert;
+  const cert = await findByNumber(number);
+  if (lookups.size >= LOOKUP_CACHE_LIMIT) lookups.delete(lookups.keys().next().value!);
+  lookups.set(number, { cert, at: Date.now() });
+  return cert;
+}
+
+function certificateChanged(number: string): void {
+  lookups.delete(number);
 }
 
 export function toVerdict(cert: Certificate, keys: KeyStore, now = new Date()): Verdict {
@@ -237,7 +273,7 @@ export async function findByNumber(number: string): Promise<Certificate | undefi
 
 /** Unknown number and wrong name answer exactly alike, so neither can be probed on its own. */
 export async function verifyByNumberAndName(number: string, name: string, keys: KeyStore, now = new Date()): Promise<Verdict> {
-  const cert = await findByNumber(number.trim().toUpperCase());
+  const cert = await lookupForVerification(number.trim().toUpperCase());
   const wanted = normalizeName(name);
   const names = cert ? [cert.record.holder.name, cert.record.holder.nameZh].filter((n): n is string => !!n).map(normalizeName) : [];
   if (!cert || !wanted || !names.includes(wanted)) throw notFound();
@@ -246,7 +282,7 @@ export async function verifyByNumberAndName(number: string, name: string, keys: 
 
 /** Whether a certificate with this number exists and its current status, with no personal data (QR landing). */
 export async function publicStatus(number: string, now = new Date()): Promise<CertificateStatus | undefined> {
-  const cert = await findByNumber(number.trim().toUpperCase());
+  const cert = await lookupForVerification(number.trim().toUpperCase());
   return cert ? statusOf(cert, now) : undefined;
 }
 
@@ -257,6 +293,7 @@ export async function revoke(actor: PublicUser, number: string, reason: string, 
   if (!cert) throw new NotFoundError('No such certificate.', 'certificate_not_found');
   if (cert.status === 'revoked') throw new ConflictError('already_revoked', 'This certificate is already revoked.');
   await CertificateModel.updateOne({ _id: cert._id }, { $set: { status: 'revoked', revokedAt: now, revocationReason: reason } });
+  certificateChanged(number);
   await recordAudit({ action: 'certificate.revoked', actor, target: { type: 'certificate', id: number }, before: { status: cert.status }, after: { status: 'revoked' }, reason, at: now });
   return { ...cert, status: 'revoked', revokedAt: now, revocationReason: reason };
 }

@@ -26,6 +26,8 @@ export interface ItemResult {
   earned: number;
   points: number;
   correct: boolean;
+  /** The answer as graded (null: none). A save that raced the grading cannot change what the review shows. */
+  response?: unknown;
 }
 
 export interface AttemptResult {

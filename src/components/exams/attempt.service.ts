@@ -253,6 +253,8 @@ export function paperItems(attempt: Pick<Attempt, 'items'>, contents: Map<string
 
 export async function toAttemptView(attempt: Attempt, user: PublicUser, now: Date, lang?: 'zh' | 'en', known?: Record<string, SavedResponse>): Promise<AttemptView> {
   const language = languageOf(user, lang);
+  // The candidate's next request is most likely an autosave: have what it needs at hand.
+  if (attempt.status === 'in_progress') rememberMeta(attempt);
   const contents = await loadVersions(attempt.items);
   const saved = known ?? (await loadResponses(attempt._id));
   const responses: AttemptView['responses'] = {};
@@ -313,10 +315,28 @@ interface AttemptMeta {
   userId: string;
   deadline: Date;
   items: Map<string, { type: string; optionOrder: string[] }>;
+  /** Seen graded (or being graded) by this instance: no save can be accepted any more. */
+  closed?: boolean;
 }
 
 const META_CACHE_LIMIT = 5_000;
 const metaCache = new Map<string, AttemptMeta>();
+
+/** Keeps what autosave needs of an attempt this instance has just had in hand (start, resume, reload). */
+function rememberMeta(attempt: Pick<Attempt, '_id' | 'userId' | 'deadline' | 'items'>): AttemptMeta {
+  const key = attempt._id.toHexString();
+  const known = metaCache.get(key);
+  if (known) return known;
+  const meta: AttemptMeta = { id: attempt._id, userId: attempt.userId.toHexString(), deadline: attempt.deadline, items: new Map(attempt.items.map((i) => [i.itemId, { type: i.type, optionOrder: i.optionOrder }])) };
+  if (metaCache.size >= META_CACHE_LIMIT) metaCache.delete(metaCache.keys().next().value!);
+  metaCache.set(key, meta);
+  return meta;
+}
+
+/** Drops this instance's copy (an attempt's deadline is fixed at start; only tests move it). */
+export function forgetAttemptMeta(attemptId: string): void {
+  metaCache.delete(attemptId.toLowerCase());
+}
 
 async function attemptMeta(user: PublicUser, attemptId: string): Promise<AttemptMeta> {
   if (!/^[0-9a-f]{24}$/i.test(attemptId)) throw notFound();
@@ -325,9 +345,7 @@ async function attemptMeta(user: PublicUser, attemptId: string): Promise<Attempt
   if (!meta) {
     const attempt = await AttemptModel.findById(key, { userId: 1, deadline: 1, 'items.itemId': 1, 'items.type': 1, 'items.optionOrder': 1 }).lean<Pick<Attempt, '_id' | 'userId' | 'deadline' | 'items'>>();
     if (!attempt) throw notFound();
-    meta = { id: attempt._id, userId: attempt.userId.toHexString(), deadline: attempt.deadline, items: new Map(attempt.items.map((i) => [i.itemId, { type: i.type, optionOrder: i.optionOrder }])) };
-    if (metaCache.size >= META_CACHE_LIMIT) metaCache.delete(metaCache.keys().next().value!);
-    metaCache.set(key, meta);
+    meta = rememberMeta(attempt);
   }
   // Another candidate's attempt answers exactly like a missing one.
   if (meta.userId !== user.id) throw notFound();
@@ -340,8 +358,10 @@ async function gradingStarted(attemptId: Types.ObjectId): Promise<boolean> {
 }
 
 /**
- * Autosave. Database operations: 3 (grading claim, the answer's upsert, grading claim again), all by
- * primary key and none reading the attempt, after the attempt's first save on this instance (one more).
+ * Autosave. Database operations: 2 (the answer's upsert, then the grading claim), both by primary key and
+ * neither reading the attempt, after the attempt's first save on this instance (one more). A save that
+ * lands after grading began is refused (409) and changes nothing anyone reads: the result keeps the
+ * answers it graded.
  */
 export async function saveAnswer(user: PublicUser, attemptId: string, itemId: string, body: unknown, now = new Date()): Promise<{ itemId: string; savedAt: string }> {
   const { response, flagged } = parseInput(answerSchema, body);
@@ -358,7 +378,7 @@ export async function saveAnswer(user: PublicUser, attemptId: string, itemId: st
     const checked = questionType(shape.type).checkResponse(shape, response);
     if (!checked.ok) throw new ValidationError([{ path: 'response', message: checked.message }]);
   }
-  if (await gradingStarted(meta.id)) throw closed();
+  if (meta.closed) throw closed();
   const set: Record<string, unknown> = { response: response ?? null, savedAt: now };
   if (flagged !== undefined) set.flagged = flagged;
   const key = `${meta.id.toHexString()}:${itemId}`;
@@ -373,7 +393,10 @@ export async function saveAnswer(user: PublicUser, attemptId: string, itemId: st
   }
   // A save that still sees no grading claim after writing is certain to be read by the grader; one that
   // does see it may have been too late, and is reported as such.
-  if (await gradingStarted(meta.id)) throw closed();
+  if (await gradingStarted(meta.id)) {
+    meta.closed = true;
+    throw closed();
+  }
   return { itemId, savedAt: now.toISOString() };
 }
 
@@ -561,7 +584,9 @@ export function resultView(attempt: Attempt, responses: Record<string, SavedResp
   const earned = new Map(result.items.map((i) => [i.itemId, i]));
   view.items = attempt.items.map((item, index) => {
     const graded = earned.get(item.itemId);
-    const base = { itemId: item.itemId, number: index + 1, earned: graded?.earned ?? 0, points: item.points, response: responses[item.itemId]?.response ?? null };
+    // The answer as graded; results graded before answers were kept with them fall back to the saved one.
+    const response = graded && 'response' in graded ? graded.response : (responses[item.itemId]?.response ?? null);
+    const base = { itemId: item.itemId, number: index + 1, earned: graded?.earned ?? 0, points: item.points, response };
     if (policy !== 'keys') return base;
     const content = contents.get(`${item.questionId.toHexString()}:${item.version}`);
     return {

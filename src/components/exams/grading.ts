@@ -31,8 +31,9 @@ export function gradeAttempt(input: GradingInput): AttemptResult {
   for (const item of input.items) {
     const content = input.contents.get(`${item.questionId.toHexString()}:${item.version}`);
     // A version that cannot be found scores nothing rather than failing the whole paper.
-    const { earned, correct } = content ? gradeItem(content, input.responses[item.itemId]?.response, item.points, input.partialCredit) : { earned: 0, correct: false };
-    items.push({ itemId: item.itemId, earned, points: item.points, correct });
+    const response = input.responses[item.itemId]?.response ?? null;
+    const { earned, correct } = content ? gradeItem(content, response, item.points, input.partialCredit) : { earned: 0, correct: false };
+    items.push({ itemId: item.itemId, earned, points: item.points, correct, response });
     const d = domains.get(item.domain) ?? { score: 0, max: 0 };
     d.score += earned;
     d.max += item.points;

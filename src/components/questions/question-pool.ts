@@ -67,13 +67,16 @@ export function recordExposure(questionIds: Types.ObjectId[]): void {
 }
 
 /** Flushes exposure counts every `intervalMs`, and once more when stopped. */
-export function startExposureFlusher(logger: Logger, intervalMs = 10_000): PeriodicTask {
+export function startExposureFlusher(logger: Logger, intervalMs = 5_000): PeriodicTask {
+  // A little at a time (two writes in flight, 200 per tick), so a flush never crowds out candidates'
+  // autosaves in the database's connection pool.
   const task = startPeriodicTask('exposure flush', intervalMs, async () => {
-    await flushExposure();
+    await flushExposure({ max: 200, concurrency: 2 });
   }, logger);
   return {
     async stop() {
       await task.stop();
+      // At shutdown: everything that is left.
       await flushExposure().catch((err: unknown) => logger.warn({ err }, 'last exposure flush failed'));
     },
   };
@@ -84,13 +87,13 @@ export function startExposureFlusher(logger: Logger, intervalMs = 10_000): Perio
  * multi-statement update on its own pooled connection at once, and a batch larger than its pool (40)
  * deadlocks it for good (measured here).
  */
-export async function flushExposure(): Promise<number> {
+export async function flushExposure({ max = Infinity, concurrency = 8 }: { max?: number; concurrency?: number } = {}): Promise<number> {
   if (!pendingExposure.size) return 0;
-  const batch = [...pendingExposure];
-  pendingExposure.clear();
+  const batch = [...pendingExposure].slice(0, max);
+  for (const [id] of batch) pendingExposure.delete(id);
   try {
     // One single-document update per question, by primary key (an indexed look-up; `$in` would scan).
-    await mapLimit(batch, 8, ([id, n]) => QuestionPoolModel.updateOne({ _id: new Types.ObjectId(id) }, { $inc: { exposure: n } }));
+    await mapLimit(batch, concurrency, ([id, n]) => QuestionPoolModel.updateOne({ _id: new Types.ObjectId(id) }, { $inc: { exposure: n } }));
   } catch (err) {
     // Put the counts back for the next flush rather than lose them (an increment may then count twice).
     for (const [id, n] of batch) pendingExposure.set(id, (pendingExposure.get(id) ?? 0) + n);
