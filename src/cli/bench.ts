@@ -15,6 +15,7 @@ import { correctAnswers, growBank, growResponses } from './bench/fixtures';
 import { renderResults, type Results } from './bench/report';
 import { saturate } from './bench/saturation';
 import { startServerProcess, type ServerProcess } from './server-process';
+import { FERRETDB_CLIENT_POOL } from '../db/embedded-database';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const N = Number(process.env.BENCH_CANDIDATES ?? (QUICK ? 60 : 500));
@@ -53,7 +54,10 @@ async function stop(server: ServerProcess): Promise<void> {
 }
 
 function startFloor(uri: string, secret: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [path.join(__dirname, 'bench', 'floor-server.js')], { env: { ...process.env, FLOOR_MONGODB_URI: uri, FLOOR_JWT_SECRET: secret, FLOOR_PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  // On the embedded FerretDB the floor keeps to the app's driver pool: a larger one can wedge FerretDB v1
+  // (FERRETDB_CLIENT_POOL says why), and the same pool keeps the comparison fair.
+  const floorPool = process.env.MONGODB_URI ? {} : { FLOOR_MAX_POOL: String(FERRETDB_CLIENT_POOL) };
+  const child = spawn(process.execPath, [path.join(__dirname, 'bench', 'floor-server.js')], { env: { ...process.env, FLOOR_MONGODB_URI: uri, FLOOR_JWT_SECRET: secret, FLOOR_PORT: '0', ...floorPool }, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -128,6 +132,8 @@ async function main(): Promise<void> {
 
     REGISTRATION_RATE_LIMIT: '10000000',
     ...(process.env.MONGODB_URI ? { MONGODB_URI: process.env.MONGODB_URI } : {}),
+    // EMBEDDED_DB=sqlite measures the fallback.
+    ...(process.env.EMBEDDED_DB ? { EMBEDDED_DB: process.env.EMBEDDED_DB } : {}),
   };
   let server: ServerProcess | undefined;
   let floor: ChildProcess | undefined;
@@ -152,7 +158,7 @@ async function main(): Promise<void> {
     log(`backend ${results.backend}: first start ${first.seconds.toFixed(1)} s, restart ${again.seconds.toFixed(1)} s`);
 
     const uri = databaseUri(server);
-    client = await mongoose.mongo.MongoClient.connect(uri);
+    client = await mongoose.mongo.MongoClient.connect(uri, { maxPoolSize: 4 });
     const db = client.db();
     const floorProcess = await startFloor(uri, secret);
     floor = floorProcess.child;
@@ -276,8 +282,10 @@ async function main(): Promise<void> {
   }
   const markdown = renderResults(results);
   fs.mkdirSync(path.join(ROOT, 'bench'), { recursive: true });
-  fs.writeFileSync(path.join(ROOT, 'bench', 'results.md'), markdown);
-  process.stdout.write(`\n${markdown}\nWritten to bench/results.md\n`);
+  // BENCH_RESULTS names another file, e.g. to keep a run on the SQLite fallback beside the default's.
+  const out = path.resolve(ROOT, process.env.BENCH_RESULTS ?? path.join('bench', 'results.md'));
+  fs.writeFileSync(out, markdown);
+  process.stdout.write(`\n${markdown}\nWritten to ${path.relative(ROOT, out)}\n`);
 }
 
 async function verifyLookups(url: string, paths: string[], seconds: number) {

@@ -3,7 +3,7 @@ import mongoose from 'mongoose';
 import type { Config } from '../config';
 import { isDatabaseUnavailable } from '../lib/errors';
 import { redactUri, type Logger } from '../lib/logger';
-import { startEmbeddedDatabase, type EmbeddedKind } from './embedded-database';
+import { FERRETDB_CLIENT_POOL, startEmbeddedDatabase, type EmbeddedKind } from './embedded-database';
 
 export const DEFAULT_DB_NAME = 'ai_trainer_exam';
 
@@ -35,7 +35,7 @@ export async function openDatabase(
     searchPath: config.searchPath,
   });
   try {
-    await connectMongoose(embedded.uri, DEFAULT_DB_NAME);
+    await connectMongoose(embedded.uri, DEFAULT_DB_NAME, embedded.kind === 'mongod' ? {} : { maxPoolSize: FERRETDB_CLIENT_POOL });
   } catch (err) {
     await embedded.stop();
     throw err;
@@ -61,7 +61,7 @@ export const SERVER_SELECTION_TIMEOUT_MS = 1_500;
 const INITIAL_CONNECT_BUDGET_MS = 30_000;
 
 /** A database name in the URI wins over `dbName`, so MONGODB_URI=…/mydb does what it says. */
-export async function connectMongoose(uri: string, dbName?: string): Promise<void> {
+export async function connectMongoose(uri: string, dbName?: string, { maxPoolSize }: { maxPoolSize?: number } = {}): Promise<void> {
   const hasDbInUri = /^mongodb(\+srv)?:\/\/[^/]+\/[^/?]+/.test(uri);
   const deadline = Date.now() + INITIAL_CONNECT_BUDGET_MS;
   // While disconnected, Mongoose queues commands only this long (default 10 s), so a request gets its
@@ -76,6 +76,8 @@ export async function connectMongoose(uri: string, dbName?: string): Promise<voi
         autoIndex: true,
         // Command events, for the tests that count what a hot path sends (no cost without a listener).
         monitorCommands: true,
+        // Embedded FerretDB: see FERRETDB_CLIENT_POOL. Otherwise the driver's default (or the URI's).
+        ...(maxPoolSize ? { maxPoolSize } : {}),
       });
       return;
     } catch (err) {

@@ -49,6 +49,18 @@ export interface EmbeddedOptions {
   fixedPort?: number;
 }
 
+/**
+ * FerretDB v1 on PostgreSQL answers an update (and a delete) by keeping the query that found the document
+ * open on one pooled PostgreSQL connection while it writes on a second. With as many such commands at once
+ * as its pool has connections, every one can hold one connection and wait forever for another: the whole
+ * server stops answering, with every PostgreSQL connection idle (seen here under load, and the reason a
+ * large bulkWrite wedges it). So the app's own driver pool stays below half of FerretDB's pool: then at
+ * most 2 × FERRETDB_CLIENT_POOL connections are ever wanted and the cycle cannot close. Two cores gain
+ * nothing from more parallel commands anyway.
+ */
+export const FERRETDB_POSTGRES_POOL = 40;
+export const FERRETDB_CLIENT_POOL = 16;
+
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 export const BUNDLED_FERRETDB = path.join(PROJECT_ROOT, 'tools', 'bin', 'ferretdb');
 
@@ -120,7 +132,7 @@ function startFerret(bin: string, opts: EmbeddedOptions, cluster: PostgresCluste
   const dir = path.join(opts.dataDir, 'ferretdb');
   fs.mkdirSync(dir, { recursive: true });
   const handler = cluster
-    ? ['--handler=postgresql', `--postgresql-url=postgres://postgres@/postgres?host=${encodeURIComponent(cluster.socketDir)}&pool_max_conns=40`]
+    ? ['--handler=postgresql', `--postgresql-url=postgres://postgres@/postgres?host=${encodeURIComponent(cluster.socketDir)}&pool_max_conns=${FERRETDB_POSTGRES_POOL}`]
     : ['--handler=sqlite', `--sqlite-url=file:${dir}/`];
   const args = (port: number) => [...handler, `--state-dir=${dir}`, `--listen-addr=127.0.0.1:${port}`, '--telemetry=disable', '--debug-addr=-', '--log-level=warn', '--log-format=json'];
   return startServerChild(cluster ? 'ferretdb-postgresql' : 'ferretdb-sqlite', bin, args, opts, cluster ? [cluster] : []);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import mongoose from 'mongoose';
 import { ensureIndexes } from '../../src/bootstrap';
 import { connectMongoose } from '../../src/db/database';
+import { FERRETDB_CLIENT_POOL } from '../../src/db/embedded-database';
 
 export function testDatabaseUri(): string {
   const uri = process.env.TEST_MONGODB_URI;
@@ -24,7 +25,8 @@ export interface TestDatabase {
 /** Connects mongoose to a fresh database for this file and drops it afterwards. */
 export function useTestDatabase(): TestDatabase {
   let name = '';
-  const connect = () => connectMongoose(testDatabaseUri().replace(/\/[^/]*$/, '/'), name);
+  // Two Jest workers share the run's FerretDB: together they keep within one app's pool (FERRETDB_CLIENT_POOL).
+  const connect = () => connectMongoose(testDatabaseUri().replace(/\/[^/]*$/, '/'), name, { maxPoolSize: FERRETDB_CLIENT_POOL / 2 });
   beforeAll(async () => {
     name = uniqueDatabaseName(path.basename(expect.getState().testPath ?? 'unknown'));
     await connect();

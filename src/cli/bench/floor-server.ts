@@ -8,7 +8,7 @@ import jwt from 'jsonwebtoken';
 import mongoose from 'mongoose';
 
 async function main(): Promise<void> {
-  const client = await mongoose.mongo.MongoClient.connect(process.env.FLOOR_MONGODB_URI!, { maxPoolSize: 100 });
+  const client = await mongoose.mongo.MongoClient.connect(process.env.FLOOR_MONGODB_URI!, { maxPoolSize: Number(process.env.FLOOR_MAX_POOL ?? 100) });
   const answers = client.db().collection<{ _id: string; response: unknown; savedAt: Date }>('bench_floor_answers');
   // The same key handling as the app's token service, so the two compare fairly.
   const secret = createSecretKey(Buffer.from(process.env.FLOOR_JWT_SECRET!, 'utf8'));
