@@ -5,7 +5,7 @@ import { Types } from 'mongoose';
 import { AppError, ConflictError, NotFoundError, ValidationError, isDuplicateKeyError } from '../../lib/errors';
 import { parseInput } from '../../lib/validation';
 import type { PublicUser } from '../accounts';
-import { loadVersions, poolCandidates, questionType, recordExposure, type Domain, type QuestionContent } from '../questions';
+import { livePool, loadVersions, questionType, recordExposure, type Domain, type QuestionContent } from '../questions';
 import {
   AttemptDeadlineModel,
   AttemptModel,
@@ -83,13 +83,13 @@ function recentlySeenQuestions(history: History): Set<string> {
 /** Draws one candidate's paper: section counts, domain shares, difficulty band, no duplicates. */
 export async function assemblePaper(exam: ExamView, history: History, random: Random = secureRandom): Promise<AttemptItem[]> {
   const seen = recentlySeenQuestions(history);
-  const pool = await poolCandidates({ level: exam.level, types: exam.sections.map((s) => s.type), domains: Object.keys(exam.shares), difficulty: exam.difficulty });
+  const pool = await livePool();
   const drawn: Array<Omit<AttemptItem, 'itemId' | 'optionOrder'>> = [];
   for (const section of exam.sections) {
     const sectionItems: typeof drawn = [];
     for (const [domain, need] of apportion(section.count, exam.shares as Partial<Record<Domain, number>>)) {
       if (need === 0) continue;
-      const candidates = pool.filter((c) => c.type === section.type && c.domain === domain).map((c) => ({ ...c, id: c.questionId.toHexString() }));
+      const candidates = pool.cell({ level: exam.level, type: section.type, domain, difficulty: exam.difficulty });
       const picked = selectQuestions(candidates, need, seen, random);
       if (!picked) {
         throw new ConflictError('blueprint_unsatisfiable', 'The question bank can no longer fill this exam; tell an examiner.', {

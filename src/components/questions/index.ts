@@ -5,6 +5,6 @@ export { getVersionContent, validateQuestion, type QuestionView } from './questi
 export { questionType, normalizeAnswer, stemKey } from './types';
 export * from './question.types';
 export { SEED_QUESTIONS_DIR, seedQuestionBank, SeedInvalidError, type SeedReport } from './question-seed.service';
-export { flushExposure, loadVersions, poolCandidates, poolSize, recordExposure, startExposureFlusher, type PoolCandidate, type PoolCell } from './question-pool';
+export { flushExposure, livePool, loadVersions, poolSize, recordExposure, startExposureFlusher, type PoolCandidate, type PoolCell, type PoolSnapshot } from './question-pool';
 export { renderQuestionText } from './question-render';
 export { rebuildPoolIndex } from './question.repository';

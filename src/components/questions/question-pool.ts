@@ -16,14 +16,6 @@ export interface PoolCell {
   difficulty?: { min: number; max: number };
 }
 
-export interface PoolCandidate {
-  questionId: Types.ObjectId;
-  version: number;
-  exposure: number;
-  type: string;
-  domain: string;
-}
-
 /**
  * The whole live pool, cached in this process and reloaded when the pool's change marker moves (any
  * approval, retirement, import or seed, on any instance). Paper assembly and publish checks filter it in
@@ -38,19 +30,66 @@ function inCell(entry: PoolDocument, query: { level: number; types?: string[]; d
   return !query.difficulty || (entry.difficulty >= query.difficulty.min && entry.difficulty <= query.difficulty.max);
 }
 
+export interface PoolCandidate {
+  questionId: Types.ObjectId;
+  /** questionId as hex, made once per pool load. */
+  id: string;
+  version: number;
+  exposure: number;
+  type: string;
+  domain: string;
+}
+
+interface IndexedEntry {
+  doc: PoolDocument;
+  id: string;
+}
+
 /**
- * Ids, live versions and exposure of every pool question at `level` in any of the given types and
- * domains, split into cells by the caller. One primary-key read (the marker) when the cache is current.
+ * The loaded pool split by (type, domain), made once per load: a paper reads only the cells it draws
+ * from, so its cost follows the size of those cells, not the whole bank's nine domains and four types
+ * (at 50,000 questions, filtering the whole pool for every cell was most of a start's time).
  */
-export async function poolCandidates(query: { level: number; types: string[]; domains: string[]; difficulty?: { min: number; max: number } }): Promise<PoolCandidate[]> {
-  const pool = await poolCache.get();
-  return pool.filter((e) => inCell(e, query)).map((e) => ({ questionId: e._id, version: e.version, exposure: (e.exposure ?? 0) + (pendingExposure.get(e._id.toHexString()) ?? 0), type: e.type, domain: e.domain }));
+const cellIndexes = new WeakMap<PoolDocument[], Map<string, IndexedEntry[]>>();
+
+function cellIndex(pool: PoolDocument[]): Map<string, IndexedEntry[]> {
+  let index = cellIndexes.get(pool);
+  if (index) return index;
+  index = new Map();
+  for (const doc of pool) {
+    const key = `${doc.type}\u0000${doc.domain}`;
+    let cell = index.get(key);
+    if (!cell) index.set(key, (cell = []));
+    cell.push({ doc, id: doc._id.toHexString() });
+  }
+  cellIndexes.set(pool, index);
+  return index;
+}
+
+export interface PoolSnapshot {
+  /** Ids, live versions and exposure of one cell's questions (type, domain) at `level`, within the band. */
+  cell(query: { level: number; type: string; domain: string; difficulty?: { min: number; max: number } | undefined }): PoolCandidate[];
+}
+
+/** The live pool as of now, for one paper. One primary-key read (the marker) when the cache is current. */
+export async function livePool(): Promise<PoolSnapshot> {
+  const index = cellIndex(await poolCache.get());
+  return { cell: (query) => cellCandidates(index.get(`${query.type}\u0000${query.domain}`) ?? [], query) };
+}
+
+function cellCandidates(cell: IndexedEntry[], query: { level: number; difficulty?: { min: number; max: number } | undefined }): PoolCandidate[] {
+  const out: PoolCandidate[] = [];
+  for (const { doc, id } of cell) {
+    if (!inCell(doc, query)) continue;
+    out.push({ questionId: doc._id, id, version: doc.version, exposure: (doc.exposure ?? 0) + (pendingExposure.get(id) ?? 0), type: doc.type, domain: doc.domain });
+  }
+  return out;
 }
 
 /** For publish checks: from a copy that reflects every approval already made, on any instance. */
 export async function poolSize(cell: PoolCell): Promise<number> {
-  const pool = await poolCache.get({ fresh: true });
-  return pool.filter((e) => inCell(e, { level: cell.level, types: [cell.type], domains: [cell.domain], difficulty: cell.difficulty })).length;
+  const index = cellIndex(await poolCache.get({ fresh: true }));
+  return cellCandidates(index.get(`${cell.type}\u0000${cell.domain}`) ?? [], cell).length;
 }
 
 /**
