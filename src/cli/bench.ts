@@ -83,7 +83,10 @@ async function examIds(http: Http, token: string): Promise<Map<string, string>> 
 }
 
 /** Paced autosaves: `rate` per second for `seconds`, each candidate with at most one save in flight. */
-async function pacedSaves(http: Http, candidates: Candidate[], examCode: string, rate: number, seconds: number, acknowledged: Acknowledged, reloadShare = 0): Promise<{ saves: Outcome; reloads: Outcome }> {
+async function pacedSaves(http: Http, all: Candidate[], examCode: string, rate: number, seconds: number, acknowledged: Acknowledged, reloadShare = 0): Promise<{ saves: Outcome; reloads: Outcome }> {
+  // Only candidates whose start succeeded (on a slow backend some time out).
+  const candidates = all.filter((c) => c.attempts.has(examCode));
+  if (!candidates.length) return { saves: outcome([], seconds), reloads: outcome([], seconds) };
   const total = Math.round(rate * seconds);
   const busy = new Set<number>();
   let cursor = 0;
