@@ -1,7 +1,10 @@
 // The only module that reads process.env. Everything else receives a validated, frozen Config.
 import path from 'node:path';
 import { z } from 'zod';
-import { EMBEDDED_BACKENDS, type EmbeddedBackendChoice } from './db/embedded-backends';
+
+/** The embedded database's FerretDB backends, as EMBEDDED_DB names them. */
+export const EMBEDDED_BACKENDS = ['auto', 'postgresql', 'sqlite'] as const;
+export type EmbeddedBackendChoice = (typeof EMBEDDED_BACKENDS)[number];
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 

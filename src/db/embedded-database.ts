@@ -11,14 +11,14 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../lib/logger';
-import type { EmbeddedBackendChoice } from './embedded-backends';
+import type { EmbeddedBackendChoice } from '../config';
 import { captureOutput, findOnPath, freeLoopbackPort, isExecutable, stopChild, waitForPort, withParentDeathSignal } from './child-process';
 import { postgresBinDir, PostgresUnavailableError, startPostgres, type PostgresCluster } from './embedded-postgres';
 
 export { freeLoopbackPort } from './child-process';
 
 export type EmbeddedKind = 'mongod' | 'ferretdb-postgresql' | 'ferretdb-sqlite';
-export { EMBEDDED_BACKENDS, type EmbeddedBackendChoice } from './embedded-backends';
+export { EMBEDDED_BACKENDS, type EmbeddedBackendChoice } from '../config';
 
 export interface EmbeddedDatabase {
   readonly kind: EmbeddedKind;
