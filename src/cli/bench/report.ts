@@ -9,6 +9,7 @@ export interface Results {
   quick: boolean;
   machine: { cpu: string; cores: number; memoryGb: number; node: string; platform: string };
   backend?: string;
+  databaseVersion?: string;
   firstStartSeconds?: number;
   restartSeconds?: number;
   phases: Array<{ name: string; cpu: string; [key: string]: unknown }>;
@@ -87,7 +88,7 @@ export function renderResults(r: Results): string {
   return [
     '# Benchmark: an exam session',
     '',
-    `${r.date.slice(0, 10)} · ${r.candidates} candidates${r.quick ? ' (BENCH_QUICK: shortened run)' : ''} · backend: ${r.backend ?? 'unknown'}`,
+    `${r.date.slice(0, 10)} · ${r.candidates} candidates${r.quick ? ' (BENCH_QUICK: shortened run)' : ''} · backend: ${r.backend ?? 'unknown'}${r.databaseVersion ? ` (${r.databaseVersion})` : ''}`,
     `Machine: ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memoryGb} GiB · Node ${r.machine.node} · ${r.machine.platform}`,
     '',
     'The server (dist/server.js) and the floor (a bare route: verify the JWT, one raw-driver upsert) run as',
