@@ -271,7 +271,11 @@ export async function findByNumber(number: string): Promise<Certificate | undefi
   return (await CertificateModel.findOne({ number }).lean<Certificate>()) ?? undefined;
 }
 
-/** Unknown number and wrong name answer exactly alike, so neither can be probed on its own. */
+/**
+ * Unknown number and wrong name answer exactly alike, so neither can be probed on its own. Database
+ * operations: 1 (an equality look-up on the certificate number, index-backed on every backend), or none
+ * when the same number was looked up in the last LOOKUP_TTL_MS.
+ */
 export async function verifyByNumberAndName(number: string, name: string, keys: KeyStore, now = new Date()): Promise<Verdict> {
   const cert = await lookupForVerification(number.trim().toUpperCase());
   const wanted = normalizeName(name);
