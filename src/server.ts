@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import mongoose from 'mongoose';
 import { createApp } from './app';
 import { adminBanner, bootstrapDatabase } from './bootstrap';
 import { createTokenService, startSessionHousekeeping } from './components/accounts';
@@ -10,10 +11,9 @@ import { createCertificatesContext, repairMissingCertificates } from './componen
 import { startAttemptSweeper } from './components/exams';
 import { startExposureFlusher } from './components/questions';
 import { ConfigError, loadConfig, type Config } from './config';
-import mongoose from 'mongoose';
 import { openDatabase, type DatabaseHandle } from './db/database';
-import { ensureEqualityIndexes, equalityIndexSpecs } from './db/postgres-indexes';
 import { EmbeddedDatabaseUnavailableError } from './db/embedded-database';
+import { ensureEqualityIndexes, equalityIndexSpecs } from './db/postgres-indexes';
 import { createLogger, type Logger } from './lib/logger';
 import { loadOrCreateSecret } from './lib/secret-file';
 

@@ -18,7 +18,6 @@ import { postgresBinDir, PostgresUnavailableError, startPostgres, type PostgresC
 export { freeLoopbackPort } from './child-process';
 
 export type EmbeddedKind = 'mongod' | 'ferretdb-postgresql' | 'ferretdb-sqlite';
-export { EMBEDDED_BACKENDS, type EmbeddedBackendChoice } from '../config';
 
 export interface EmbeddedDatabase {
   readonly kind: EmbeddedKind;

@@ -1,6 +1,7 @@
 // Issuing (exactly once per passed certification attempt), verification, revocation and listing.
 import { randomInt } from 'node:crypto';
 import { Types } from 'mongoose';
+import { BoundedMap } from '../../lib/bounded-map';
 import { ConflictError, NotFoundError, isDuplicateKeyError } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
 import { findCertificateHolder, type PublicUser } from '../accounts';
@@ -203,16 +204,13 @@ export function signatureValid(cert: Pick<Certificate, 'canonical' | 'signature'
   if (!key) return false;
   // A signed record never changes: its check is remembered (the key's presence is checked every time).
   const memo = `${cert.keyId}\u0000${cert.signature}\u0000${cert.canonical}`;
-  const known = signatureChecks.get(memo);
-  if (known !== undefined) return known && canonicalize(cert.record) === cert.canonical;
-  const ok = verifyText(cert.canonical, cert.signature, key);
-  if (signatureChecks.size >= LOOKUP_CACHE_LIMIT) signatureChecks.delete(signatureChecks.keys().next().value!);
-  signatureChecks.set(memo, ok);
+  let ok = signatureChecks.get(memo);
+  if (ok === undefined) signatureChecks.set(memo, (ok = verifyText(cert.canonical, cert.signature, key)));
   return ok && canonicalize(cert.record) === cert.canonical;
 }
 
 const LOOKUP_CACHE_LIMIT = 10_000;
-const signatureChecks = new Map<string, boolean>();
+const signatureChecks = new BoundedMap<string, boolean>(LOOKUP_CACHE_LIMIT);
 
 /**
  * Public look-ups (employers, QR scans) read certificates through a short-lived cache: a burst of checks
@@ -220,13 +218,12 @@ const signatureChecks = new Map<string, boolean>();
  * revocation here drops the entry at once; one made on another instance shows within LOOKUP_TTL_MS.
  */
 const LOOKUP_TTL_MS = 2_000;
-const lookups = new Map<string, { cert: Certificate | undefined; at: number }>();
+const lookups = new BoundedMap<string, { cert: Certificate | undefined; at: number }>(LOOKUP_CACHE_LIMIT);
 
 async function lookupForVerification(number: string): Promise<Certificate | undefined> {
   const hit = lookups.get(number);
   if (hit && Date.now() - hit.at < LOOKUP_TTL_MS) return hit.cert;
   const cert = await findByNumber(number);
-  if (lookups.size >= LOOKUP_CACHE_LIMIT) lookups.delete(lookups.keys().next().value!);
   lookups.set(number, { cert, at: Date.now() });
   return cert;
 }

@@ -2,6 +2,7 @@
 // that happens exactly once — on submit, lazily when a late request touches the attempt, or by the sweeper.
 import { randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
+import { BoundedMap } from '../../lib/bounded-map';
 import { AppError, ConflictError, NotFoundError, ValidationError, isDuplicateKeyError } from '../../lib/errors';
 import { parseInput } from '../../lib/validation';
 import type { PublicUser } from '../accounts';
@@ -319,8 +320,7 @@ interface AttemptMeta {
   closed?: boolean;
 }
 
-const META_CACHE_LIMIT = 5_000;
-const metaCache = new Map<string, AttemptMeta>();
+const metaCache = new BoundedMap<string, AttemptMeta>(5_000);
 
 /** Keeps what autosave needs of an attempt this instance has just had in hand (start, resume, reload). */
 function rememberMeta(attempt: Pick<Attempt, '_id' | 'userId' | 'deadline' | 'items'>): AttemptMeta {
@@ -328,7 +328,6 @@ function rememberMeta(attempt: Pick<Attempt, '_id' | 'userId' | 'deadline' | 'it
   const known = metaCache.get(key);
   if (known) return known;
   const meta: AttemptMeta = { id: attempt._id, userId: attempt.userId.toHexString(), deadline: attempt.deadline, items: new Map(attempt.items.map((i) => [i.itemId, { type: i.type, optionOrder: i.optionOrder }])) };
-  if (metaCache.size >= META_CACHE_LIMIT) metaCache.delete(metaCache.keys().next().value!);
   metaCache.set(key, meta);
   return meta;
 }

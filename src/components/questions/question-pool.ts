@@ -3,6 +3,7 @@
 import { Types } from 'mongoose';
 import { markedCache } from '../../db/change-marker';
 import type { Logger } from '../../lib/logger';
+import { BoundedMap } from '../../lib/bounded-map';
 import { mapLimit } from '../../lib/map-limit';
 import { startPeriodicTask, type PeriodicTask } from '../../lib/periodic-task';
 import { POOL_MARKER, QuestionPoolModel, QuestionVersionModel, type PoolDocument } from './question.model';
@@ -146,8 +147,7 @@ export async function flushExposure({ max = Infinity, concurrency = 8 }: { max?:
  * memory: reading a 190-item paper costs one query the first time, none afterwards. Bounded so a
  * long-running server cannot grow without limit; any instance may cache, since nothing is mutable.
  */
-const VERSION_CACHE_LIMIT = 20_000;
-const versionCache = new Map<string, QuestionContent>();
+const versionCache = new BoundedMap<string, QuestionContent>(20_000);
 
 /** Exact (questionId, version) contents, keyed `${questionId}:${version}`. Only for served (live) versions. */
 export async function loadVersions(pairs: Array<{ questionId: Types.ObjectId; version: number }>): Promise<Map<string, QuestionContent>> {
@@ -169,7 +169,6 @@ export async function loadVersions(pairs: Array<{ questionId: Types.ObjectId; ve
       if (!missing.has(key)) continue;
       const content = pickContent(row);
       out.set(key, content);
-      if (versionCache.size >= VERSION_CACHE_LIMIT) versionCache.delete(versionCache.keys().next().value!);
       versionCache.set(key, content);
     }
   }
