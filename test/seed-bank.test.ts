@@ -6,7 +6,9 @@ import pino from 'pino';
 import { bootstrapDatabase } from '../src/bootstrap';
 import { ExamModel } from '../src/components/exams/exam.model';
 import { writeMeta } from '../src/db/meta';
-import { composition, coverage } from '../src/components/questions/bank-coverage';
+import { NATIONAL_FORMATS, paperDemand, seedExamBlueprints } from '../src/components/exams';
+import { bankHealth } from '../src/components/questions';
+import { composition, coverage, scale } from '../src/components/questions/bank-coverage';
 import { lintBank } from '../src/components/questions/bank-lint';
 import { QuestionModel, QuestionVersionModel } from '../src/components/questions/question.model';
 import { seedQuestionBank } from '../src/components/questions/question-seed.service';
@@ -20,11 +22,24 @@ describe('the shipped question bank', () => {
     expect(questions.length).toBeGreaterThanOrEqual(700);
   });
 
-  it('when checked for coverage, then every (level, domain, type) cell of the default papers holds 1.5x what a paper draws', () => {
-    expect(coverage(questions).filter((row) => !row.ok)).toEqual([]);
+  it('when checked for coverage, then every (level, domain, type) cell of the default papers holds 3x what a paper draws, at least half of it secure', () => {
+    const demand = ([5, 4, 3] as const).flatMap((level) => paperDemand(NATIONAL_FORMATS[level]));
+    expect(coverage(questions, demand).filter((row) => !row.ok)).toEqual([]);
   });
 
-  it('when its shape is measured, then type shares, true/false balance and key positions are within bounds', () => {
+  it('when measured against the official review banks, then every level reaches their size and 40% of level 5 is its own', () => {
+    const size = scale(questions);
+    expect(size.rows.filter((r) => !r.ok)).toEqual([]);
+    expect(size.level5Own / size.level5Total).toBeGreaterThanOrEqual(0.4);
+  });
+
+  it('when its health is checked on every shipped exam, then no content-blind strategy reaches 45% and every rate is in its band', () => {
+    const health = bankHealth(questions, seedExamBlueprints());
+    expect(health.problems.map((p) => p.message)).toEqual([]);
+    for (const exam of health.exams) expect(exam.guessing.best.share).toBeLessThan(0.45);
+  });
+
+  it('when its shape is measured, then true/false balance, key positions and difficulty by level are within bounds', () => {
     expect(composition(questions).problems).toEqual([]);
   });
 });

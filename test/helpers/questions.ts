@@ -23,7 +23,8 @@ export function sampleQuestion(overrides: Partial<SampleQuestion> = {}): SampleQ
     domain: 'intelligent-training',
     levels: [3, 2, 1],
     difficulty: 3,
-    knowledgePoint: 'overfitting',
+    // Its own knowledge point: questions sharing one never go on one paper.
+    knowledgePoint: `overfitting-${counter}`,
     tags: ['overfitting'],
     stem: { zh: `第${n}题：哪种做法最能缓解过拟合？`, en: `Question ${n}: which practice best reduces overfitting?` },
     explanation: { zh: '增加正则化会限制模型复杂度。', en: 'Regularisation limits model complexity.' },

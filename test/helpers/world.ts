@@ -13,27 +13,34 @@ import { bearer, type TestUser } from './app';
 
 let bankCounter = 0;
 
-/** `count` approved level-3 true/false questions in intelligent-training, with codes IT-9xxx. */
+/**
+ * `count` approved level-3 true/false questions in intelligent-training in each pool: practice (codes
+ * IT-9xxx) for mocks and secure (IT-8xxx) for certification exams.
+ */
 export async function seedSmallBank(count: number): Promise<void> {
   bankCounter += 1;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ate-small-bank-'));
   fs.mkdirSync(path.join(dir, 'intelligent-training'));
-  const questions = Array.from({ length: count }, (_, i) => {
-    const n = bankCounter * 1000 + i;
-    return {
-      code: `IT-${String(9000 + (n % 1000)).padStart(4, '0')}`,
-      type: 'truefalse',
-      domain: 'intelligent-training',
-      levels: [3, 2, 1],
-      difficulty: 2,
-      knowledgePoint: `small-bank-${n}`,
-      tags: ['small-bank'],
-      stem: { zh: `测试陈述第 ${n} 条：验证集用于调整超参数。`, en: `Test statement ${n}: a validation set is used to tune hyper-parameters.` },
-      answer: i % 2 === 0,
-      explanation: { zh: `第 ${n} 条的说明。`, en: `Explanation of statement ${n}.` },
-      reviewer: 'test-reviewer',
-    };
-  });
+  const questions = (['practice', 'secure'] as const).flatMap((usage) =>
+    Array.from({ length: count }, (_, i) => {
+      const n = bankCounter * 1000 + i;
+      const tag = usage === 'secure' ? '（保密）' : '';
+      return {
+        code: `IT-${String((usage === 'secure' ? 8000 : 9000) + (n % 1000)).padStart(4, '0')}`,
+        type: 'truefalse',
+        domain: 'intelligent-training',
+        levels: [3, 2, 1],
+        difficulty: 2,
+        knowledgePoint: `small-bank-${usage}-${n}`,
+        tags: ['small-bank'],
+        usage,
+        stem: { zh: `测试陈述第 ${n} 条${tag}：验证集用于调整超参数。`, en: `Test statement ${n}${usage === 'secure' ? ' (secure)' : ''}: a validation set is used to tune hyper-parameters.` },
+        answer: i % 2 === 0,
+        explanation: { zh: `第 ${n} 条的说明。`, en: `Explanation of statement ${n}.` },
+        reviewer: 'test-reviewer',
+      };
+    }),
+  );
   fs.writeFileSync(path.join(dir, 'intelligent-training', 'small.json'), JSON.stringify(questions));
   await seedQuestionBank(dir);
 }

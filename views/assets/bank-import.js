@@ -66,6 +66,19 @@
         out.appendChild(el('h3', '', msg('duplicates')));
         out.appendChild(table(['line', 'code', 'duplicateOf'], body.duplicates.map(function (d) { return [d.line, d.code, d.duplicateOf]; })));
       }
+      if (body.created && body.health && body.health.problems) {
+        out.appendChild(el('h3', '', msg('health')));
+        if (body.health.problems.length) {
+          var problems = el('ul', 'health-problems');
+          body.health.problems.forEach(function (p) { problems.appendChild(el('li', '', p.text || p.message)); });
+          out.appendChild(problems);
+        } else out.appendChild(el('p', '', msg('healthOk')));
+        var all = el('p', 'small');
+        var link = el('a', '', msg('healthAll'));
+        link.setAttribute('href', '/bank/health');
+        all.appendChild(link);
+        out.appendChild(all);
+      }
       if (body.warnings && body.warnings.length) {
         out.appendChild(el('h3', '', msg('warnings')));
         out.appendChild(table(['line', 'field', 'message'], body.warnings.map(function (w) { return [w.line, w.field, w.message]; })));

@@ -6,7 +6,7 @@ import { BoundedMap } from '../../lib/bounded-map';
 import { AppError, ConflictError, NotFoundError, ValidationError, isDuplicateKeyError } from '../../lib/errors';
 import { parseInput } from '../../lib/validation';
 import type { PublicUser } from '../accounts';
-import { livePool, loadVersions, questionType, recordExposure, type Domain, type QuestionContent } from '../questions';
+import { livePool, loadVersions, questionType, recordExposure, type QuestionContent } from '../questions';
 import {
   AttemptDeadlineModel,
   AttemptModel,
@@ -21,9 +21,7 @@ import {
 import { assertMaySit } from './exam-conflicts';
 import { answerSchema } from './exam.schemas';
 import { gradeAttempt } from './grading';
-import { extraSecondsFor, findExamCached, toExamView, type ExamView } from './exam.service';
-import { apportion } from './national-format';
-import { selectQuestions } from './question-selection';
+import { drawBlueprint, extraSecondsFor, findExamCached, toExamView, type ExamView } from './exam.service';
 import { secureRandom, shuffle, type Random } from './random';
 
 /** Answers may arrive this long after the deadline (network latency); later ones are refused. */
@@ -81,24 +79,20 @@ function recentlySeenQuestions(history: History): Set<string> {
   return new Set(history.attempts.slice(0, RECENT_ATTEMPTS_AVOIDED).flatMap((a) => a.items.map((i) => i.questionId.toHexString())));
 }
 
-/** Draws one candidate's paper: section counts, domain shares, difficulty band, no duplicates. */
+/** Draws one candidate's paper: section counts, domain shares, difficulty band, pool, no duplicates, no enemies. */
 export async function assemblePaper(exam: ExamView, history: History, random: Random = secureRandom): Promise<AttemptItem[]> {
-  const seen = recentlySeenQuestions(history);
-  const pool = await livePool();
+  const cells = drawBlueprint(exam, await livePool(), recentlySeenQuestions(history), random);
+  const short = cells.filter((c) => c.have < c.need);
+  if (short.length) {
+    throw new ConflictError('blueprint_unsatisfiable', 'The question bank can no longer fill this exam; tell an examiner.', {
+      cells: short.map((c) => ({ domain: c.domain, type: c.type, have: c.have, need: c.need })),
+    });
+  }
   const drawn: Array<Omit<AttemptItem, 'itemId' | 'optionOrder'>> = [];
   for (const section of exam.sections) {
-    const sectionItems: typeof drawn = [];
-    for (const [domain, need] of apportion(section.count, exam.shares as Partial<Record<Domain, number>>)) {
-      if (need === 0) continue;
-      const candidates = pool.cell({ level: exam.level, type: section.type, domain, difficulty: exam.difficulty });
-      const picked = selectQuestions(candidates, need, seen, random);
-      if (!picked) {
-        throw new ConflictError('blueprint_unsatisfiable', 'The question bank can no longer fill this exam; tell an examiner.', {
-          cells: [{ domain, type: section.type, have: candidates.length, need }],
-        });
-      }
-      sectionItems.push(...picked.map((p) => ({ questionId: p.questionId, version: p.version, type: section.type, domain, points: section.points })));
-    }
+    const sectionItems = cells
+      .filter((c) => c.type === section.type)
+      .flatMap((c) => c.picked.map((p) => ({ questionId: p.questionId, version: p.version, type: section.type, domain: c.domain, points: section.points })));
     // Sections stay in blueprint order (true/false, single, multiple, as on the national paper).
     drawn.push(...(exam.shuffleQuestions ? shuffle(sectionItems, random) : sectionItems));
   }

@@ -278,7 +278,9 @@ export function fieldForPath(path: string, slots: number[]): string | undefined 
 const MESSAGE_RULES: Array<[RegExp, string, (m: RegExpExecArray) => Record<string, string>]> = [
   [/^Domain shares must add up to 100 \(they add up to ([^)]+)\)/, 'bank.exams.err.sharesSum', (m) => ({ sum: formatNumber(Number(m[1])) })],
   [/^min must not exceed max/, 'bank.exams.err.difficultyOrder', () => ({})],
-  [/^Certification exams never reveal keys/, 'bank.exams.err.certificationKeys', () => ({})],
+  [/^Secure questions are never shown after an attempt/, 'bank.exams.err.secureReview', () => ({})],
+  [/^Mock exams draw from the practice pool/, 'bank.exams.err.mockPool', () => ({})],
+  [/^Certification exams draw from the secure pool/, 'bank.exams.err.certificationPool', () => ({})],
   [/^One section per question type/, 'bank.exams.err.sectionTypes', () => ({})],
   [/^Must be after availableFrom/, 'bank.exams.err.windowOrder', () => ({})],
 ];

@@ -45,10 +45,12 @@ import {
   type ShortCell,
 } from './exam.service';
 import { grantException, listExceptions } from './exam-conflicts';
+import { renderBankHealth } from './bank-health.pages';
 
 const BANK_CSS = ['/assets/bank.css'];
 const EXAMS_JS = ['/assets/bank-exams.js'];
 const LIST = '/bank/exams';
+const HEALTH = '/bank/health';
 const LEVELS_DESC = [5, 4, 3, 2, 1] as const;
 const NATIONAL_LEVELS = ['5', '4', '3'] as const;
 
@@ -151,6 +153,7 @@ function examRow(locale: Locale, exam: ExamView) {
     title: localized(exam.title, locale),
     mode: exam.mode,
     modeLabel: translate(locale, `exam.mode.${exam.mode}`),
+    poolLabel: translate(locale, `bank.exams.pool.short.${exam.pool}`),
     statusClass: statusClass(exam.status),
     statusLabel: statusLabel(locale, exam.status),
     published: exam.status === 'published',
@@ -279,6 +282,8 @@ const signInFirst: RequestHandler = (req, res, next) => {
 export function examAdminPagesRouter(): Router {
   const router = Router();
   router.use(LIST, signInFirst, requireRole('examiner', 'admin'));
+  router.use(HEALTH, signInFirst, requireRole('examiner', 'admin'));
+  router.get(HEALTH, (req, res) => renderBankHealth(req, res));
 
   router.get(LIST, (req, res) => renderList(req, res));
 

@@ -7,6 +7,8 @@ import { bumpMarker } from '../../db/change-marker';
 import { EXAMS_MARKER, ExamModel, type Exam } from './exam.model';
 import { createExamSchema } from './exam.schemas';
 import { createExam, shortCells, toExamView } from './exam.service';
+import { paperBlueprint } from './national-format';
+import type { PaperBlueprint } from '../questions';
 
 export const SEED_EXAMS_DIR = path.resolve(__dirname, '..', '..', '..', 'seed', 'exams');
 
@@ -26,6 +28,11 @@ function readSeedExams(dir: string): Array<{ file: string; body: unknown }> {
     .filter((f) => f.endsWith('.json'))
     .sort()
     .flatMap((f) => (JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as unknown[]).map((body) => ({ file: `exams/${f}`, body })));
+}
+
+/** The shipped exams as the bank health check sees them (npm run lint:bank). */
+export function seedExamBlueprints(dir = SEED_EXAMS_DIR): PaperBlueprint[] {
+  return readSeedExams(dir).map(({ file, body }) => paperBlueprint(parseInput(createExamSchema, body, file)));
 }
 
 export async function seedExams(logger: Logger, dir = SEED_EXAMS_DIR): Promise<ExamSeedReport> {

@@ -1,11 +1,17 @@
 import { Schema, model, type Model, type Types } from 'mongoose';
+import type { QuestionUse } from '../questions';
 
 export const EXAM_MODES = ['mock', 'certification'] as const;
 export type ExamMode = (typeof EXAM_MODES)[number];
 
-/** What a candidate sees after submitting, from least to most. Certification never goes past 'answers'. */
+/** What a candidate sees after submitting, from least to most. */
 export const REVIEW_POLICIES = ['score', 'domains', 'answers', 'keys'] as const;
 export type ReviewPolicy = (typeof REVIEW_POLICIES)[number];
+/** The most a review may show of secure questions: nothing item by item. */
+export const SECURE_REVIEW_POLICIES: readonly ReviewPolicy[] = ['score', 'domains'];
+
+/** The pool each mode draws from: mocks never see secure questions, certification never practice ones. */
+export const POOL_FOR_MODE: Record<ExamMode, QuestionUse> = { mock: 'practice', certification: 'secure' };
 
 export interface ExamSection {
   type: string;
@@ -19,6 +25,8 @@ export interface Exam {
   title: { zh: string; en: string };
   level: number;
   mode: ExamMode;
+  /** The question pool the blueprint draws from; absent on exams made before pools (read by mode). */
+  pool?: QuestionUse;
   durationSeconds: number;
   passPercent: number;
   sections: ExamSection[];
@@ -49,6 +57,7 @@ const examSchema = new Schema<Exam>(
     title: { zh: String, en: String },
     level: { type: Number, required: true },
     mode: { type: String, required: true },
+    pool: { type: String },
     durationSeconds: { type: Number, required: true },
     passPercent: { type: Number, required: true },
     sections: [{ _id: false, type: { type: String }, count: Number, points: Number }],

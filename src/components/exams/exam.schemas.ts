@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { DOMAINS, QUESTION_TYPES } from '../questions';
-import { EXAM_MODES, REVIEW_POLICIES } from './exam.model';
+import { DOMAINS, QUESTION_TYPES, QUESTION_USES } from '../questions';
+import { EXAM_MODES, POOL_FOR_MODE, REVIEW_POLICIES, SECURE_REVIEW_POLICIES, type ReviewPolicy } from './exam.model';
 
 const localizedTitle = z.strictObject({ zh: z.string().trim().min(1).max(200), en: z.string().trim().min(1).max(200) });
 
@@ -15,6 +15,8 @@ const examFields = {
   title: localizedTitle,
   level: z.number().int().min(1).max(5),
   mode: z.enum(EXAM_MODES),
+  /** Defaults to the mode's pool (POOL_FOR_MODE); any other is refused. */
+  pool: z.enum(QUESTION_USES).optional(),
   durationSeconds: z.number().int().min(10).max(24 * 3600),
   passPercent: z.number().min(0).max(100),
   sections: z.array(sectionSchema).min(1).max(10),
@@ -31,12 +33,18 @@ const examFields = {
   certificate: z.strictObject({ issueOnPass: z.boolean(), validityYears: z.number().int().min(1).max(50) }).default({ issueOnPass: false, validityYears: 3 }),
 };
 
-function checkBlueprint(exam: { shares: Record<string, number>; difficulty: { min: number; max: number }; mode: string; reviewPolicy: string; sections: Array<{ type: string }>; availableFrom: string | null; availableUntil: string | null }, ctx: z.RefinementCtx) {
+type BlueprintFields = { shares: Record<string, number>; difficulty: { min: number; max: number }; mode: (typeof EXAM_MODES)[number]; pool?: (typeof QUESTION_USES)[number] | undefined; reviewPolicy: string; sections: Array<{ type: string }>; availableFrom: string | null; availableUntil: string | null };
+
+function checkBlueprint(exam: BlueprintFields, ctx: z.RefinementCtx) {
   const total = Object.values(exam.shares).reduce((a, b) => a + b, 0);
   if (Math.abs(total - 100) > 0.01) ctx.addIssue({ code: 'custom', path: ['shares'], message: `Domain shares must add up to 100 (they add up to ${total}).` });
   if (exam.difficulty.min > exam.difficulty.max) ctx.addIssue({ code: 'custom', path: ['difficulty'], message: 'min must not exceed max.' });
-  if (exam.mode === 'certification' && exam.reviewPolicy === 'keys') {
-    ctx.addIssue({ code: 'custom', path: ['reviewPolicy'], message: 'Certification exams never reveal keys.' });
+  const pool = exam.pool ?? POOL_FOR_MODE[exam.mode];
+  if (pool !== POOL_FOR_MODE[exam.mode]) {
+    ctx.addIssue({ code: 'custom', path: ['pool'], message: exam.mode === 'mock' ? 'Mock exams draw from the practice pool: secure questions are for certification only.' : 'Certification exams draw from the secure pool: practice questions may have been shown with their keys.' });
+  }
+  if (pool === 'secure' && !SECURE_REVIEW_POLICIES.includes(exam.reviewPolicy as ReviewPolicy)) {
+    ctx.addIssue({ code: 'custom', path: ['reviewPolicy'], message: 'Secure questions are never shown after an attempt: choose the score or the score by domain.' });
   }
   const types = exam.sections.map((s) => s.type);
   if (new Set(types).size !== types.length) ctx.addIssue({ code: 'custom', path: ['sections'], message: 'One section per question type.' });
@@ -45,7 +53,10 @@ function checkBlueprint(exam: { shares: Record<string, number>; difficulty: { mi
   }
 }
 
-export const createExamSchema = z.strictObject(examFields).superRefine(checkBlueprint);
+export const createExamSchema = z
+  .strictObject(examFields)
+  .superRefine(checkBlueprint)
+  .transform((exam) => ({ ...exam, pool: exam.pool ?? POOL_FOR_MODE[exam.mode] }));
 export type ExamInput = z.output<typeof createExamSchema>;
 
 /** PATCH: any subset of the fields; the merged blueprint is checked again as a whole. */

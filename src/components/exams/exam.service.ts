@@ -5,10 +5,12 @@ import { AppError, ConflictError, NotFoundError, isDuplicateKeyError } from '../
 import { parseInput } from '../../lib/validation';
 import type { PublicUser } from '../accounts';
 import { recordAudit } from '../audit';
-import { poolSize, type Domain } from '../questions';
-import { EXAMS_MARKER, ExamModel, TimeExtensionModel, type Exam, type ExamSection, type TimeExtension } from './exam.model';
+import { livePool, type Domain, type PoolCandidate, type PoolSnapshot, type QuestionUse } from '../questions';
+import { EXAMS_MARKER, ExamModel, POOL_FOR_MODE, SECURE_REVIEW_POLICIES, TimeExtensionModel, type Exam, type ExamSection, type TimeExtension } from './exam.model';
 import { createExamSchema, extensionSchema, updateExamSchema, type ExamInput } from './exam.schemas';
 import { apportion } from './national-format';
+import { planPaper } from './question-selection';
+import { seededRandom, type Random } from './random';
 
 /** Accommodations and exceptions are granted by someone else, never by the person who benefits. */
 export class SelfGrantError extends AppError {
@@ -23,6 +25,7 @@ export interface ExamView {
   title: { zh: string; en: string };
   level: number;
   mode: Exam['mode'];
+  pool: QuestionUse;
   durationSeconds: number;
   passPercent: number;
   sections: ExamSection[];
@@ -43,12 +46,14 @@ export interface ExamView {
 }
 
 export function toExamView(exam: Exam): ExamView {
+  const pool = exam.pool ?? POOL_FOR_MODE[exam.mode];
   return {
     id: exam._id.toHexString(),
     code: exam.code,
     title: exam.title,
     level: exam.level,
     mode: exam.mode,
+    pool,
     durationSeconds: exam.durationSeconds,
     passPercent: exam.passPercent,
     sections: exam.sections.map((s) => ({ type: s.type, count: s.count, points: s.points })),
@@ -63,7 +68,8 @@ export function toExamView(exam: Exam): ExamView {
     cooldownSeconds: exam.cooldownSeconds,
     availableFrom: exam.availableFrom?.toISOString() ?? null,
     availableUntil: exam.availableUntil?.toISOString() ?? null,
-    reviewPolicy: exam.reviewPolicy,
+    // An exam stored before pools with a policy secure questions may not have reads as the most they may.
+    reviewPolicy: pool === 'secure' && !SECURE_REVIEW_POLICIES.includes(exam.reviewPolicy) ? 'domains' : exam.reviewPolicy,
     certificate: exam.certificate,
     status: exam.status,
   };
@@ -151,17 +157,47 @@ export interface ShortCell {
   need: number;
 }
 
-/** Every (domain, type) cell of the blueprint that the approved pool cannot fill. */
-export async function shortCells(exam: Pick<ExamView, 'sections' | 'shares' | 'level' | 'difficulty'>): Promise<ShortCell[]> {
-  const short: ShortCell[] = [];
-  for (const section of exam.sections) {
-    for (const [domain, need] of apportion(section.count, exam.shares as Partial<Record<Domain, number>>)) {
-      if (need === 0) continue;
-      const have = await poolSize({ level: exam.level, domain, type: section.type, difficulty: exam.difficulty });
-      if (have < need) short.push({ domain, type: section.type, have, need });
-    }
-  }
-  return short;
+export interface DrawnCell {
+  domain: Domain;
+  type: string;
+  points: number;
+  need: number;
+  have: number;
+  picked: PoolCandidate[];
+}
+
+/**
+ * One paper drawn from `pool` for the blueprint: every (domain, type) cell, from the exam's pool (practice
+ * or secure), level and difficulty band, never two enemies on one paper. Cells in section order.
+ */
+export function drawBlueprint(
+  exam: Pick<ExamView, 'sections' | 'shares' | 'level' | 'difficulty' | 'pool'>,
+  pool: PoolSnapshot,
+  recentlySeen: ReadonlySet<string>,
+  random: Random,
+): DrawnCell[] {
+  const cells = exam.sections.flatMap((section) =>
+    [...apportion(section.count, exam.shares as Partial<Record<Domain, number>>)]
+      .filter(([, need]) => need > 0)
+      .map(([domain, need]) => ({
+        domain,
+        type: section.type,
+        points: section.points,
+        need,
+        candidates: pool.cell({ level: exam.level, type: section.type, domain, usage: exam.pool, difficulty: exam.difficulty }),
+      })),
+  );
+  const planned = planPaper(cells, recentlySeen, random);
+  return cells.map(({ candidates: _c, ...cell }, i) => ({ ...cell, have: planned[i]!.have, picked: planned[i]!.picked }));
+}
+
+/**
+ * Every (domain, type) cell of the blueprint that the approved pool cannot fill: one paper is drawn (as a
+ * candidate with no history would get it) and the cells it leaves short are listed with what they had.
+ */
+export async function shortCells(exam: Pick<ExamView, 'sections' | 'shares' | 'level' | 'difficulty' | 'pool'>): Promise<ShortCell[]> {
+  const drawn = drawBlueprint(exam, await livePool({ fresh: true }), new Set(), seededRandom(1));
+  return drawn.filter((c) => c.have < c.need).map((c) => ({ domain: c.domain, type: c.type, have: c.have, need: c.need }));
 }
 
 export async function publishExam(id: string): Promise<ExamView> {
@@ -240,4 +276,20 @@ export async function listExtensions(examId: string): Promise<ExtensionView[]> {
     grantedBy: e.grantedBy.toHexString(),
     updatedAt: e.updatedAt?.toISOString() ?? null,
   }));
+}
+
+/**
+ * Exams made before pools existed get the pool their mode draws from (POOL_FOR_MODE), and a secure exam
+ * whose review would show items item by item is set to show the score by domain. Start-up; idempotent.
+ */
+export async function migrateExamPools(): Promise<number> {
+  let changed = 0;
+  for (const mode of ['mock', 'certification'] as const) {
+    const { modifiedCount } = await ExamModel.updateMany({ mode, pool: { $exists: false } }, { $set: { pool: POOL_FOR_MODE[mode] } });
+    changed += modifiedCount;
+  }
+  const { modifiedCount } = await ExamModel.updateMany({ pool: 'secure', reviewPolicy: { $nin: [...SECURE_REVIEW_POLICIES] } }, { $set: { reviewPolicy: 'domains' } });
+  changed += modifiedCount;
+  if (changed) await examsChanged();
+  return changed;
 }

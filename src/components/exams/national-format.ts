@@ -1,6 +1,6 @@
 // The national theory paper per level (../shared/DOMAIN.md): sections and default domain shares.
 // Examiners can change both per blueprint; these are the defaults seeded exams and coverage use.
-import type { Domain, QuestionType } from '../questions';
+import type { Domain, PaperBlueprint, QuestionType, QuestionUse } from '../questions';
 
 export interface PaperSection {
   type: QuestionType;
@@ -78,4 +78,30 @@ export function paperDemand(format: PaperFormat): CoverageCell[] {
   return format.sections.flatMap((section) =>
     [...apportion(section.count, format.shares)].map(([domain, need]) => ({ level: format.level, domain, type: section.type, need })),
   );
+}
+
+/** What the bank health check needs of an exam: its pool and what one paper draws per (domain, type) cell. */
+export function paperBlueprint(exam: {
+  code: string;
+  title: { zh: string; en: string };
+  level: number;
+  pool: QuestionUse;
+  passPercent: number;
+  partialCredit: boolean;
+  difficulty?: { min: number; max: number };
+  sections: Array<{ type: string; count: number; points: number }>;
+  shares: Partial<Record<Domain, number>>;
+}): PaperBlueprint {
+  return {
+    code: exam.code,
+    title: exam.title,
+    level: exam.level,
+    pool: exam.pool,
+    passPercent: exam.passPercent,
+    partialCredit: exam.partialCredit,
+    ...(exam.difficulty ? { difficulty: exam.difficulty } : {}),
+    cells: exam.sections.flatMap((section) =>
+      [...apportion(section.count, exam.shares)].filter(([, need]) => need > 0).map(([domain, need]) => ({ domain, type: section.type, need, points: section.points })),
+    ),
+  };
 }

@@ -9,6 +9,7 @@ const base: QuestionContent = {
   difficulty: 3,
   knowledgePoint: 'overfitting',
   tags: ['overfitting'],
+  usage: 'practice',
   stem: { zh: '题干', en: 'Stem' },
   explanation: { zh: '解析', en: 'Why' },
   options: ['a', 'b', 'c', 'd'].map((id, i) => ({ id, text: { zh: `选项${i}`, en: `Option ${i}` }, correct: i === 0 })),

@@ -7,6 +7,7 @@ import { translate, type Locale } from '../../lib/i18n';
 import { readUploadText } from '../../lib/upload';
 import { parseInput } from '../../lib/validation';
 import { importQuestions, type ImportReport } from './question-import.service';
+import { healthProblemText } from './bank-health.view';
 import { translateDetail } from './question-form';
 import { BANK_CSS, domainChoices, errorMessage, LEVELS_DESC, levelLabel } from './question-page.view';
 import { IMPORT_LIMIT_BYTES, importQuerySchema } from './question.routes';
@@ -34,7 +35,12 @@ function scriptMessages(locale: Locale): Record<string, string> {
   const keys = ['created', 'none', 'codes', 'duplicates', 'warnings', 'invalid', 'line', 'field', 'message', 'code', 'duplicateOf', 'uploading', 'importing', 'failed'];
   // Placeholders stay in for the script to fill.
   const keep = { n: '{n}', percent: '{percent}' };
-  return Object.fromEntries(keys.map((k) => [`msg-${k}`, translate(locale, `bank.import.${k}`, keep)]));
+  return {
+    ...Object.fromEntries(keys.map((k) => [`msg-${k}`, translate(locale, `bank.import.${k}`, keep)])),
+    'msg-health': translate(locale, 'bank.health.import'),
+    'msg-healthOk': translate(locale, 'bank.health.importOk'),
+    'msg-healthAll': translate(locale, 'bank.health.seeAll'),
+  };
 }
 
 function renderImport(req: Request, res: Response, values: ImportValues, outcome: ImportOutcome = {}, status = 200): void {
@@ -55,6 +61,7 @@ function renderImport(req: Request, res: Response, values: ImportValues, outcome
       codes: report.codes,
       duplicates: report.duplicates,
       warnings: report.warnings,
+      health: report.created ? report.health.problems.map((p) => healthProblemText(locale, p)) : undefined,
     },
     invalid: invalid && { summary: translate(locale, 'bank.import.invalid', { n: invalid.total }), errors: invalid.errors },
     alert: outcome.alert,

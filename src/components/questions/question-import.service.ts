@@ -7,6 +7,7 @@ import { issuesToDetails } from '../../lib/validation';
 import type { PublicUser } from '../accounts';
 import { FORMATS } from './formats';
 import { checkContent, questionContentSchema, toContent, type QuestionInput } from './question.schemas';
+import { judgePool, type HealthProblem, type PoolRates } from './bank-health';
 import * as repo from './question.repository';
 import { allocateCodes, noteUsedCodes } from './question.service';
 import { DOMAIN_PREFIX, type ImportDefaults, type ImportIssue, type QuestionContent, type QuestionFormat } from './question.types';
@@ -18,6 +19,13 @@ export interface ImportReport {
   duplicates: Array<{ line: number; code?: string; duplicateOf: string }>;
   warnings: ImportIssue[];
   codes: string[];
+  /** The bank health check on the imported questions (as `/bank/health` runs it per exam pool). */
+  health: ImportHealth;
+}
+
+export interface ImportHealth {
+  rates: PoolRates;
+  problems: Array<HealthProblem & { text?: string }>;
 }
 
 interface Candidate {
@@ -104,7 +112,8 @@ export async function importQuestions(actor: PublicUser, formatName: QuestionFor
         fresh.map((c, i) => ({ _id: new Types.ObjectId(), code: codes[i]!, content: c.content, status: 'draft', author })),
         `import:${randomUUID()}`,
       );
-      return { created: fresh.length, duplicates, warnings, codes };
+      const { rates, problems } = judgePool(fresh.map((c, i) => ({ code: codes[i]!, content: c.content })), null);
+      return { created: fresh.length, duplicates, warnings, codes, health: { rates, problems } };
     } catch (err) {
       if (!repo.isDuplicateKeyError(err)) throw err;
       if (attempt >= 3 || fresh.every((c) => c.input.code)) {

@@ -14,7 +14,9 @@ export interface PoolCell {
   level: number;
   domain: string;
   type: string;
-  difficulty?: { min: number; max: number };
+  /** 'practice' or 'secure': the pool the exam draws from. */
+  usage: string;
+  difficulty?: { min: number; max: number } | undefined;
 }
 
 /**
@@ -22,12 +24,12 @@ export interface PoolCell {
  * approval, retirement, import or seed, on any instance). Paper assembly and publish checks filter it in
  * code: no scan of the bank per paper, whatever its size.
  */
-const poolCache = markedCache(POOL_MARKER, async () => QuestionPoolModel.find({}, { _id: 1, version: 1, exposure: 1, type: 1, domain: 1, levels: 1, difficulty: 1 }).lean<PoolDocument[]>());
+const poolCache = markedCache(POOL_MARKER, async () => QuestionPoolModel.find({}, { _id: 1, version: 1, exposure: 1, type: 1, domain: 1, levels: 1, difficulty: 1, usage: 1, groups: 1 }).lean<PoolDocument[]>());
 
-function inCell(entry: PoolDocument, query: { level: number; types?: string[]; domains?: string[]; difficulty?: { min: number; max: number } | undefined }): boolean {
+function inCell(entry: PoolDocument, query: Pick<PoolCell, 'level' | 'usage' | 'difficulty'>): boolean {
   if (!entry.levels.includes(query.level)) return false;
-  if (query.types && !query.types.includes(entry.type)) return false;
-  if (query.domains && !query.domains.includes(entry.domain)) return false;
+  // Entries written before pools existed are practice (rebuildPoolIndex migrates them at start-up).
+  if ((entry.usage ?? 'practice') !== query.usage) return false;
   return !query.difficulty || (entry.difficulty >= query.difficulty.min && entry.difficulty <= query.difficulty.max);
 }
 
@@ -39,6 +41,8 @@ export interface PoolCandidate {
   exposure: number;
   type: string;
   domain: string;
+  /** Enemy keys: no two candidates sharing one go on one paper. */
+  groups: readonly string[];
 }
 
 interface IndexedEntry {
@@ -68,29 +72,26 @@ function cellIndex(pool: PoolDocument[]): Map<string, IndexedEntry[]> {
 }
 
 export interface PoolSnapshot {
-  /** Ids, live versions and exposure of one cell's questions (type, domain) at `level`, within the band. */
-  cell(query: { level: number; type: string; domain: string; difficulty?: { min: number; max: number } | undefined }): PoolCandidate[];
+  /** Ids, live versions and exposure of one cell's questions (type, domain, pool) at `level`, within the band. */
+  cell(query: PoolCell): PoolCandidate[];
 }
 
-/** The live pool as of now, for one paper. One primary-key read (the marker) when the cache is current. */
-export async function livePool(): Promise<PoolSnapshot> {
-  const index = cellIndex(await poolCache.get());
+/**
+ * The live pool as of now, for one paper. One primary-key read (the marker) when the cache is current.
+ * `fresh` (publish checks) reflects every approval already made, on any instance.
+ */
+export async function livePool({ fresh = false }: { fresh?: boolean } = {}): Promise<PoolSnapshot> {
+  const index = cellIndex(await poolCache.get({ fresh }));
   return { cell: (query) => cellCandidates(index.get(`${query.type}\u0000${query.domain}`) ?? [], query) };
 }
 
-function cellCandidates(cell: IndexedEntry[], query: { level: number; difficulty?: { min: number; max: number } | undefined }): PoolCandidate[] {
+function cellCandidates(cell: IndexedEntry[], query: PoolCell): PoolCandidate[] {
   const out: PoolCandidate[] = [];
   for (const { doc, id } of cell) {
     if (!inCell(doc, query)) continue;
-    out.push({ questionId: doc._id, id, version: doc.version, exposure: (doc.exposure ?? 0) + (pendingExposure.get(id) ?? 0), type: doc.type, domain: doc.domain });
+    out.push({ questionId: doc._id, id, version: doc.version, exposure: (doc.exposure ?? 0) + (pendingExposure.get(id) ?? 0), type: doc.type, domain: doc.domain, groups: doc.groups ?? [] });
   }
   return out;
-}
-
-/** For publish checks: from a copy that reflects every approval already made, on any instance. */
-export async function poolSize(cell: PoolCell): Promise<number> {
-  const index = cellIndex(await poolCache.get({ fresh: true }));
-  return cellCandidates(index.get(`${cell.type}\u0000${cell.domain}`) ?? [], cell).length;
 }
 
 /**

@@ -9,6 +9,10 @@ export interface PoolEntry {
   domain: string;
   levels: number[];
   difficulty: number;
+  /** 'practice' or 'secure' (QuestionUse). */
+  usage: string;
+  /** Enemy keys (enemy-groups.ts): no two questions sharing one go on one paper. */
+  groups: string[];
 }
 
 export interface Question extends QuestionContent {
@@ -63,6 +67,8 @@ const contentFields = {
   difficulty: { type: Number, required: true },
   knowledgePoint: { type: String, default: '' },
   tags: { type: [String], default: [] },
+  usage: String,
+  enemyGroup: String,
   stem: localized,
   explanation: localized,
   options: {
@@ -86,7 +92,7 @@ const questionSchema = new Schema<Question>(
     reviewer: { type: String, default: null },
     reviewedBy: { type: Schema.Types.ObjectId, default: null },
     pool: {
-      type: new Schema<PoolEntry>({ version: Number, type: String, domain: String, levels: [Number], difficulty: Number }, { _id: false }),
+      type: new Schema<PoolEntry>({ version: Number, type: String, domain: String, levels: [Number], difficulty: Number, usage: String, groups: { type: [String], default: undefined } }, { _id: false }),
       default: null,
     },
     searchText: { type: String, required: true },
@@ -135,7 +141,7 @@ export interface PoolDocument extends PoolEntry {
   exposure: number;
 }
 const poolSchema = new Schema<PoolDocument>(
-  { _id: Schema.Types.ObjectId, version: Number, type: String, domain: String, levels: [Number], difficulty: Number, exposure: { type: Number, default: 0 } },
+  { _id: Schema.Types.ObjectId, version: Number, type: String, domain: String, levels: [Number], difficulty: Number, usage: String, groups: [String], exposure: { type: Number, default: 0 } },
   { versionKey: false },
 );
 poolSchema.index({ domain: 1, type: 1 });

@@ -15,6 +15,7 @@ import {
 } from './question.model';
 import type { ListQuery, QuestionStatus } from './question.schemas';
 import { CONTENT_KEYS, type QuestionContent } from './question.types';
+import { enemyKeys } from './enemy-groups';
 import { normalizeAnswer, stemKey } from './types';
 
 export type StoredQuestion = Question;
@@ -27,6 +28,8 @@ export function toObjectId(id: string): Types.ObjectId | undefined {
 export function pickContent(source: QuestionContent): QuestionContent {
   const out: Record<string, unknown> = {};
   for (const key of CONTENT_KEYS) if (source[key] !== undefined && source[key] !== null) out[key] = source[key];
+  // Written before pools existed: practice, the only use there was.
+  out.usage ??= 'practice';
   return out as unknown as QuestionContent;
 }
 
@@ -39,7 +42,7 @@ export function derivedFields(code: string, content: QuestionContent): { searchT
 }
 
 export function poolEntry(version: number, content: QuestionContent): PoolEntry {
-  return { version, type: content.type, domain: content.domain, levels: content.levels, difficulty: content.difficulty };
+  return { version, type: content.type, domain: content.domain, levels: content.levels, difficulty: content.difficulty, usage: content.usage ?? 'practice', groups: enemyKeys(content) };
 }
 
 /** Mirrors a question's pool entry into the small pool collection (exposure survives re-approval). */
@@ -49,23 +52,46 @@ export async function syncPoolEntry(questionId: Types.ObjectId, pool: PoolEntry 
   await bumpMarker(POOL_MARKER);
 }
 
-/** Rebuilds the pool collection from the questions (start-up): repairs any write a crash cut short. */
-export async function rebuildPoolIndex(): Promise<void> {
+/**
+ * Rebuilds the pool collection from the questions (start-up): repairs any write a crash cut short, and
+ * migrates entries made before pools and enemy groups existed (their use and groups come from the live
+ * version's content: practice, and its knowledge point).
+ */
+export async function rebuildPoolIndex(): Promise<{ migrated: number }> {
   const live = await QuestionModel.find({ pool: { $ne: null } }, { _id: 1, pool: 1 }).lean<Array<{ _id: Types.ObjectId; pool: PoolEntry }>>();
   const existing = new Map((await QuestionPoolModel.find({}).lean()).map((p) => [p._id.toHexString(), p]));
   const wanted = new Set<string>();
+  let migrated = 0;
   for (const q of live) {
     const id = q._id.toHexString();
     wanted.add(id);
+    let pool = q.pool;
+    if (pool.usage === undefined || pool.groups === undefined) {
+      const version = await QuestionVersionModel.findOne({ questionId: q._id, version: pool.version }).lean();
+      if (version) {
+        pool = poolEntry(pool.version, pickContent(version));
+        await QuestionModel.updateOne({ _id: q._id }, { $set: { pool } });
+        migrated += 1;
+      }
+    }
     const have = existing.get(id);
-    const same = have && have.version === q.pool.version && have.type === q.pool.type && have.domain === q.pool.domain && have.difficulty === q.pool.difficulty && have.levels.join() === q.pool.levels.join();
-    if (!same) await syncPoolEntry(q._id, q.pool);
+    const same =
+      have &&
+      have.version === pool.version &&
+      have.type === pool.type &&
+      have.domain === pool.domain &&
+      have.difficulty === pool.difficulty &&
+      have.levels.join() === pool.levels.join() &&
+      have.usage === pool.usage &&
+      (have.groups ?? []).join() === (pool.groups ?? []).join();
+    if (!same) await syncPoolEntry(q._id, pool);
   }
   const stale = [...existing.keys()].filter((id) => !wanted.has(id));
   if (stale.length) {
     await QuestionPoolModel.deleteMany({ _id: { $in: stale } });
     await bumpMarker(POOL_MARKER);
   }
+  return { migrated };
 }
 
 export async function findById(id: string): Promise<StoredQuestion | undefined> {

@@ -5,6 +5,7 @@ import { readUploadText } from '../../lib/upload';
 import { parseInput } from '../../lib/validation';
 import { requireRole } from '../accounts';
 import { exportQuestions } from './question-export.service';
+import { healthProblemText } from './bank-health.view';
 import { importQuestions } from './question-import.service';
 import { EXPORT_FORMATS, IMPORT_FORMATS, listQuerySchema, transitionSchema } from './question.schemas';
 import * as questions from './question.service';
@@ -43,7 +44,8 @@ export function questionImportRouter(): Router {
       ...(query.domain ? { domain: query.domain } : {}),
       ...(query.levels ? { levels: query.levels } : {}),
     });
-    res.status(report.created > 0 ? 201 : 200).json(report);
+    const problems = report.health.problems.map((p) => ({ ...p, text: healthProblemText(req.locale, p) }));
+    res.status(report.created > 0 ? 201 : 200).json({ ...report, health: { ...report.health, problems } });
   });
   return router;
 }

@@ -1,7 +1,7 @@
 // Input schemas: the question content (shared by the API, every import format and the seed loader),
 // list filters, transitions. Type-specific rules come from the type registry.
 import { z } from 'zod';
-import { DOMAINS, LANGUAGES, LEVELS, QUESTION_TYPES, type QuestionContent } from './question.types';
+import { DOMAINS, LANGUAGES, LEVELS, QUESTION_TYPES, QUESTION_USES, type QuestionContent } from './question.types';
 import { questionType } from './types';
 import { MAX_OPTIONS } from './types/choice-options';
 
@@ -30,6 +30,8 @@ export const questionContentSchema = z.strictObject({
   difficulty: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)]).default(3),
   knowledgePoint: z.union([key, z.literal('')]).default(''),
   tags: z.array(key).max(20).default([]).transform((tags) => [...new Set(tags)]),
+  usage: z.enum(QUESTION_USES).default('practice'),
+  enemyGroup: z.union([key, z.literal('')]).optional().transform((g) => g || undefined),
   stem: localized,
   explanation: localized.default({}),
   options: z.array(optionSchema).max(MAX_OPTIONS).optional(),
@@ -59,10 +61,12 @@ export function toContent(input: QuestionInput): QuestionContent {
     difficulty: input.difficulty,
     knowledgePoint: input.knowledgePoint,
     tags: input.tags,
+    usage: input.usage,
     stem: input.stem,
     explanation: input.explanation,
   };
   if (input.options) content.options = input.options.map((o, i) => ({ id: o.id ?? String.fromCharCode(97 + i), text: o.text, correct: o.correct, ...(o.weight !== undefined ? { weight: o.weight } : {}) }));
+  if (input.enemyGroup) content.enemyGroup = input.enemyGroup;
   if (input.answer !== undefined) content.answer = input.answer;
   if (input.accepted !== undefined) content.accepted = input.accepted;
   if (input.tolerance !== undefined) content.tolerance = input.tolerance;

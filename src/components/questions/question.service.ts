@@ -143,6 +143,10 @@ export async function updateQuestion(actor: PublicUser, id: string, patch: Recor
     throw new ValidationError([{ path: 'code', message: 'A question keeps its code; create a new question instead.' }]);
   }
   const { content } = validateQuestion({ ...repo.pickContent(current), ...patch, code: current.code }, { forApproval: false });
+  // A practice question may have been shown with its key: it can never serve certification.
+  if (current.pool?.usage === 'practice' && content.usage === 'secure') {
+    throw new ValidationError([{ path: 'usage', message: 'This question has been live in the practice pool, where its key may have been shown; write a new question for the secure pool.' }]);
+  }
   await rejectDuplicates(content, current.code);
   const liveVersion = current.pool?.version ?? 0;
   const version = current.version > liveVersion ? current.version : current.version + 1;

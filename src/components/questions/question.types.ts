@@ -33,6 +33,14 @@ export const DOMAIN_PREFIX: Record<Domain, string> = {
 export const LEVELS = [1, 2, 3, 4, 5] as const;
 export type Level = (typeof LEVELS)[number];
 
+/**
+ * Which exams may draw a question. Practice questions serve mocks and practice, whose reviews may show keys;
+ * secure questions serve certification exams only and are never shown after an attempt. Once a question has
+ * been practice, its key is out: it never becomes secure again (question.service refuses that edit).
+ */
+export const QUESTION_USES = ['practice', 'secure'] as const;
+export type QuestionUse = (typeof QUESTION_USES)[number];
+
 export const LANGUAGES = ['zh', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
@@ -56,6 +64,13 @@ export interface QuestionContent {
   difficulty: 1 | 2 | 3 | 4 | 5;
   knowledgePoint: string;
   tags: string[];
+  /** Practice or secure pool; absent in data written before pools existed, which reads as practice. */
+  usage: QuestionUse;
+  /**
+   * Questions that give each other away share an enemy group (as well as a knowledge point): paper assembly
+   * never puts two of one group on one paper.
+   */
+  enemyGroup?: string;
   stem: LocalizedText;
   explanation: LocalizedText;
   /** single and multiple */
@@ -76,6 +91,8 @@ export const CONTENT_KEYS = [
   'difficulty',
   'knowledgePoint',
   'tags',
+  'usage',
+  'enemyGroup',
   'stem',
   'explanation',
   'options',
@@ -104,6 +121,8 @@ export interface ImportIssue {
 export interface ImportDefaults {
   domain?: Domain;
   levels?: Level[];
+  /** The pool imported questions join when the file does not say (practice unless the examiner chose). */
+  usage?: QuestionUse;
   /** The language of formats that carry one (GIFT, Aiken, CSV without language columns). */
   language: Language;
 }

@@ -183,12 +183,13 @@ describe('csvFormat.parse', () => {
 });
 
 describe('csvFormat.serialize', () => {
-  const base: Pick<ExportableQuestion, 'domain' | 'levels' | 'difficulty' | 'knowledgePoint' | 'tags' | 'version'> = {
+  const base: Pick<ExportableQuestion, 'domain' | 'levels' | 'difficulty' | 'knowledgePoint' | 'tags' | 'usage' | 'version'> = {
     domain: 'intelligent-training',
     levels: [3, 2, 1],
     difficulty: 3,
     knowledgePoint: 'overfitting',
     tags: ['overfitting', 'regularization'],
+    usage: 'practice',
     version: 2,
   };
   const options = (texts: [string, string][], correct: number[], weights?: number[]) =>
@@ -268,10 +269,10 @@ describe('csvFormat.serialize', () => {
   });
 
   it('writes a BOM, CRLF line ends, every cell quoted, the documented header and option letters', () => {
-    expect(csv.startsWith('\uFEFF"code","type","domain","levels","difficulty","knowledgePoint","tags","stem_zh","stem_en","explanation_zh","explanation_en","option_a_zh",')).toBe(true);
+    expect(csv.startsWith('\uFEFF"code","type","domain","levels","difficulty","knowledgePoint","tags","usage","enemyGroup","stem_zh","stem_en","explanation_zh","explanation_en","option_a_zh",')).toBe(true);
     const lines = csv.split('\r\n');
     expect(lines[0]).toMatch(/,"option_e_en","correct","accepted","tolerance","weights"$/);
-    expect(lines[1]).toMatch(/^"IT-0042","single","intelligent-training","3\|2\|1","3","overfitting","overfitting\|regularization","下列哪项说明模型""过拟合""，即：\n/);
+    expect(lines[1]).toMatch(/^"IT-0042","single","intelligent-training","3\|2\|1","3","overfitting","overfitting\|regularization","practice","","下列哪项说明模型""过拟合""，即：\n/);
     expect(csv).toContain(',"A|B","","","60|40|0|-100"\r\n');
     expect(csv).toContain(',"false","","",""\r\n');
     expect(csv.endsWith('\r\n')).toBe(true);
@@ -294,6 +295,7 @@ describe('CSV injection', () => {
       difficulty: 3 as const,
       knowledgePoint: 'x',
       tags: ['x'],
+      usage: 'practice' as const,
       stem: { en: '=HYPERLINK("http://evil.example","click")' },
       explanation: { en: '-1 is the answer' },
       options: ['+1', '-1', '@SUM(A1)', "'quoted", '＝1+1'].map((t, i) => ({ id: 'abcde'[i]!, text: { en: t }, correct: i === 1 })),

@@ -14,7 +14,7 @@ import type {
 
 const LETTERS = 'abcdef';
 const LANGUAGES = ['zh', 'en'] as const;
-const SCALARS = ['code', 'type', 'domain', 'levels', 'difficulty', 'knowledgepoint', 'tags'];
+const SCALARS = ['code', 'type', 'domain', 'levels', 'difficulty', 'knowledgepoint', 'tags', 'usage', 'enemygroup'];
 const ANSWERS = ['correct', 'accepted', 'tolerance', 'weights'];
 /** Header name (lower case) → the key we read by; language-neutral names are resolved per import. */
 const COLUMNS = new Set([
@@ -170,6 +170,8 @@ function readRow(row: Row, columns: Map<string, number>, { errors, warnings }: I
   if (cell('difficulty')) data.difficulty = num(cell('difficulty'));
   if (cell('knowledgepoint')) data.knowledgePoint = cell('knowledgepoint');
   if (cell('tags')) data.tags = list(cell('tags'));
+  if (cell('usage')) data.usage = cell('usage');
+  if (cell('enemygroup')) data.enemyGroup = cell('enemygroup');
   const stem = localized('stem');
   if (stem) data.stem = stem;
   const explanation = localized('explanation');
@@ -244,7 +246,7 @@ function serialize(questions: ExportableQuestion[]): string {
   const letters = [...LETTERS.slice(0, optionCount)];
   const weighted = questions.some((q) => q.options?.some((o) => o.weight !== undefined));
   const header = [
-    'code', 'type', 'domain', 'levels', 'difficulty', 'knowledgePoint', 'tags',
+    'code', 'type', 'domain', 'levels', 'difficulty', 'knowledgePoint', 'tags', 'usage', 'enemyGroup',
     'stem_zh', 'stem_en', 'explanation_zh', 'explanation_en',
     ...letters.flatMap((l) => [`option_${l}_zh`, `option_${l}_en`]),
     'correct', 'accepted', 'tolerance',
@@ -258,7 +260,7 @@ function serialize(questions: ExportableQuestion[]): string {
         : options.flatMap((o, i) => (o.correct ? [LETTERS[i]!.toUpperCase()] : [])).join('|');
     const weights = options.some((o) => o.weight !== undefined) ? options.map((o) => o.weight ?? '').join('|') : '';
     return [
-      q.code, q.type, q.domain, q.levels.join('|'), String(q.difficulty), q.knowledgePoint, q.tags.join('|'),
+      q.code, q.type, q.domain, q.levels.join('|'), String(q.difficulty), q.knowledgePoint, q.tags.join('|'), q.usage, q.enemyGroup ?? '',
       q.stem.zh ?? '', q.stem.en ?? '', q.explanation.zh ?? '', q.explanation.en ?? '',
       ...letters.flatMap((_l, i) => [options[i]?.text.zh ?? '', options[i]?.text.en ?? '']),
       correct, (q.accepted ?? []).join('|'), q.tolerance === undefined ? '' : String(q.tolerance),

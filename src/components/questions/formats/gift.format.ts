@@ -21,7 +21,7 @@ interface SourceLine {
 }
 
 const META = /^\/\/\s*@ate\b\s*(.*)$/;
-const META_KEYS = ['domain', 'levels', 'difficulty', 'knowledgePoint', 'tags'];
+const META_KEYS = ['domain', 'levels', 'difficulty', 'knowledgePoint', 'tags', 'usage', 'enemyGroup'];
 const CATEGORY = /^\$CATEGORY:\s*(.*)$/;
 const FORMAT_MARKER = /^\s*\[(?:markdown|html|plain|moodle)\]/i;
 const WEIGHT = /^\s*%(-?\d+(?:\.\d+)?)%/;
@@ -352,7 +352,7 @@ function answerBlock(q: ExportableQuestion, general: string[]): string {
 function serialize(questions: ExportableQuestion[]): string {
   return questions
     .map((q) => {
-      const meta = { domain: q.domain, levels: q.levels, difficulty: q.difficulty, knowledgePoint: q.knowledgePoint, tags: q.tags };
+      const meta = { domain: q.domain, levels: q.levels, difficulty: q.difficulty, knowledgePoint: q.knowledgePoint, tags: q.tags, usage: q.usage, ...(q.enemyGroup ? { enemyGroup: q.enemyGroup } : {}) };
       const explanation = gift(q.explanation);
       const general = explanation ? [`####${explanation}`] : [];
       return `// @ate ${JSON.stringify(meta)}\n::${escapeGift(q.code)}::[markdown]${gift(q.stem)} ${answerBlock(q, general)}\n`;

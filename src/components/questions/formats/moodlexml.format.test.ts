@@ -396,12 +396,13 @@ describe('moodleXmlFormat.parse', () => {
 });
 
 describe('moodleXmlFormat.serialize', () => {
-  const base: Pick<ExportableQuestion, 'domain' | 'levels' | 'difficulty' | 'knowledgePoint' | 'tags' | 'version'> = {
+  const base: Pick<ExportableQuestion, 'domain' | 'levels' | 'difficulty' | 'knowledgePoint' | 'tags' | 'usage' | 'version'> = {
     domain: 'intelligent-training',
     levels: [3, 2, 1],
     difficulty: 3,
     knowledgePoint: 'overfitting',
     tags: ['overfitting', 'regularization'],
+    usage: 'practice',
     version: 1,
   };
   const questions: ExportableQuestion[] = [

@@ -33,7 +33,7 @@ const META = XMLParser.getMetaDataSymbol() as unknown as symbol;
 
 /** Text-only items in a quiz: nothing to import, so they are skipped with a warning instead of failing it. */
 const SKIPPED = new Set(['description']);
-const METADATA_TAG = /^ate-(level|difficulty|kp|domain)-(.+)$/i;
+const METADATA_TAG = /^ate-(level|difficulty|kp|domain|usage|enemy)-(.+)$/i;
 /** Tags whose content htmlToMarkdown keeps as plain text without comment (layout only). */
 const LAYOUT_TAGS = /^(p|div|span|h[1-6]|ul|ol|li|br|strong|b|em|i|code)$/i;
 
@@ -167,6 +167,8 @@ function readTags(question: XmlNode, data: Record<string, unknown>): void {
     else if (kind === 'difficulty') data.difficulty = num(key);
     else if (kind === 'kp') data.knowledgePoint = key;
     else if (kind === 'domain') data.domain = key;
+    else if (kind === 'usage') data.usage = key;
+    else if (kind === 'enemy') data.enemyGroup = key;
     else if (value) tags.push(value);
   }
   if (levels.length > 0) data.levels = levels;
@@ -433,6 +435,8 @@ function question(q: ExportableQuestion): string {
     ...q.levels.map((level) => `ate-level-${level}`),
     `ate-difficulty-${q.difficulty}`,
     ...(q.knowledgePoint ? [`ate-kp-${q.knowledgePoint}`] : []),
+    `ate-usage-${q.usage}`,
+    ...(q.enemyGroup ? [`ate-enemy-${q.enemyGroup}`] : []),
   ];
   return [
     `  <question type="${type}">`,

@@ -3,7 +3,7 @@ import { questionType } from '.';
 import { normalizeAnswer, parseNumber } from './normalize';
 
 const text = (s: string) => ({ zh: `${s}（中）`, en: s });
-const base = { domain: 'intelligent-training' as const, difficulty: 3 as const, knowledgePoint: 'x', tags: ['x'], stem: text('Q'), explanation: text('E') };
+const base = { domain: 'intelligent-training' as const, difficulty: 3 as const, knowledgePoint: 'x', tags: ['x'], usage: 'practice' as const, stem: text('Q'), explanation: text('E') };
 const options = (correct: number[], n = 4) =>
   Array.from({ length: n }, (_, i) => ({ id: String.fromCharCode(97 + i), text: text(`option ${i}`), correct: correct.includes(i) }));
 
