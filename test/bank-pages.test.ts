@@ -258,6 +258,7 @@ describe('question page and workflow', () => {
       explanationEn: body.explanation.en,
       opt1Zh: '加深网络',
       levels: ['1', '2', '3'],
+      knowledgePoint: body.knowledgePoint,
       tags: 'overfitting',
       opt0Id: 'a',
       opt1Id: 'b',

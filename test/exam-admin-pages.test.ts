@@ -205,7 +205,7 @@ describe('the blueprint form', () => {
     expect(await ExamModel.countDocuments({ code })).toBe(0);
   });
 
-  it('when a certification exam would show keys, then 400 with the rule beside the review policy and nothing stored', async () => {
+  it('when a certification exam would show its secure questions, then 400 with the rule beside the review policy and nothing stored', async () => {
     const code = freshCode();
     const res = await request(app)
       .post('/bank/exams')
@@ -213,7 +213,7 @@ describe('the blueprint form', () => {
       .type('form')
       .send(examForm({ code, mode: 'certification', reviewPolicy: 'keys' }))
       .expect(400);
-    expect(decodeHtml(res.text)).toContain('<p class="field-error" id="f-reviewPolicy-error">认定考试不能公开答案，请选择其他选项。</p>');
+    expect(decodeHtml(res.text)).toContain('<p class="field-error" id="f-reviewPolicy-error">认定考试抽取保密题库的题目，考后不展示逐题内容：请选择“仅分数”或“各职业功能得分”。</p>');
     expect(await ExamModel.countDocuments({ code })).toBe(0);
   });
 

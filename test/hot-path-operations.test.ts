@@ -4,6 +4,8 @@
 // session, where the first candidate warms them for everyone).
 import request from 'supertest';
 import { CertificateModel } from '../src/components/certificates/certificate.model';
+import { loadVersions } from '../src/components/questions';
+import { QuestionModel } from '../src/components/questions/question.model';
 import { bearer, buildTestApp, createUser, type TestUser } from './helpers/app';
 import { countCommands, summary } from './helpers/command-count';
 import { useTestDatabase } from './helpers/database';
@@ -26,6 +28,9 @@ beforeAll(async () => {
     const attempt = (await request(app).post(`/api/exams/${id}/attempts`).set(bearer(warm)).expect(201)).body.attempt;
     await request(app).put(`/api/attempts/${attempt.id}/answers/q1`).set(bearer(warm)).send({ response: true }).expect(200);
   }
+  // Each paper draws 10 of its pool's 12: every question text cached, as after a few candidates.
+  const live = await QuestionModel.find({ pool: { $ne: null } }, { _id: 1, pool: 1 }).lean();
+  await loadVersions(live.map((q) => ({ questionId: q._id, version: q.pool!.version })));
 });
 
 async function commandsOf(send: () => PromiseLike<{ status: number }>, status: number): Promise<string[]> {

@@ -51,10 +51,13 @@ export async function growBank(db: Db, total: number): Promise<void> {
       const k = n + i;
       const domain = LEVEL3_SHARES[k % LEVEL3_SHARES.length]![0];
       const type = ['truefalse', 'single', 'single', 'single', 'multiple'][k % 5]!;
-      return { id, k, domain, type };
+      // Half of each cell in each pool (mocks and certification exams both draw); every question its own
+      // knowledge point, so enemy groups never thin a paper.
+      const usage = Math.floor(k / 5 / LEVEL3_SHARES.length) % 2 === 0 ? 'practice' : 'secure';
+      return { id, k, domain, type, usage };
     });
     await versions.insertMany(
-      rows.map(({ id, k, domain, type }) => ({
+      rows.map(({ id, k, domain, type, usage }) => ({
         questionId: id,
         code: `BN-${k}`,
         version: 1,
@@ -62,7 +65,8 @@ export async function growBank(db: Db, total: number): Promise<void> {
         domain,
         levels: [3, 2, 1],
         difficulty: 3,
-        knowledgePoint: 'bench',
+        usage,
+        knowledgePoint: `bench-${k}`,
         tags: ['bench'],
         stem: { zh: `基准题 ${k}`, en: `Benchmark question ${k}` },
         explanation: { zh: '说明。', en: 'Explanation.' },
@@ -74,7 +78,7 @@ export async function growBank(db: Db, total: number): Promise<void> {
       })),
       { ordered: false },
     );
-    await pool.insertMany(rows.map(({ id, domain, type }) => ({ _id: id, version: 1, type, domain, levels: [3, 2, 1], difficulty: 3, exposure: 0 })), { ordered: false });
+    await pool.insertMany(rows.map(({ id, k, domain, type, usage }) => ({ _id: id, version: 1, type, domain, levels: [3, 2, 1], difficulty: 3, usage, groups: [`kp:bench-${k}`], exposure: 0 })), { ordered: false });
     missing -= size;
     n += size;
   }

@@ -9,6 +9,7 @@ import { parseInput } from '../../lib/validation';
 import { emptyForm, contentToForm, formErrors, formProblems, formToInput, OPTION_LETTERS, readForm, type FormErrors, type QuestionForm } from './question-form';
 import { BANK_CSS, difficultyChoices, domainChoices, errorMessage, LEVELS_DESC, levelLabel, previewPair, statusLabel, typeChoices, type PreviewData } from './question-page.view';
 import * as questions from './question.service';
+import { QUESTION_USES } from './question.types';
 
 const idParams = z.strictObject({ id: z.string() });
 
@@ -40,6 +41,7 @@ function renderEditor(req: Request, res: Response, state: EditorState, status = 
     types: typeChoices(locale, form.type),
     domains: domainChoices(locale, form.domain, translate(locale, 'bank.editor.chooseDomain')),
     difficulties: difficultyChoices(locale, form.difficulty),
+    usages: QUESTION_USES.map((u) => ({ value: u, label: translate(locale, `bank.exams.pool.${u}`), selected: form.usage === u })),
     levels: LEVELS_DESC.map((level) => ({ value: String(level), label: levelLabel(locale, level), checked: form.levels.includes(String(level)) })),
     options: form.options.map((o, i) => ({
       ...o,

@@ -27,6 +27,9 @@ export interface QuestionForm {
   levels: string[];
   difficulty: string;
   knowledgePoint: string;
+  /** practice | secure */
+  usage: string;
+  enemyGroup: string;
   tags: string;
   stemZh: string;
   stemEn: string;
@@ -56,6 +59,8 @@ export function emptyForm(): QuestionForm {
     levels: [],
     difficulty: '3',
     knowledgePoint: '',
+    usage: 'practice',
+    enemyGroup: '',
     tags: '',
     stemZh: '',
     stemEn: '',
@@ -82,7 +87,7 @@ function list(value: unknown): string[] {
 export function readForm(body: unknown): QuestionForm {
   const f = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
   const form = emptyForm();
-  for (const key of ['type', 'domain', 'difficulty', 'knowledgePoint', 'tags', 'stemZh', 'stemEn', 'explanationZh', 'explanationEn', 'answer', 'accepted', 'tolerance', 'revision'] as const) {
+  for (const key of ['type', 'domain', 'difficulty', 'knowledgePoint', 'usage', 'enemyGroup', 'tags', 'stemZh', 'stemEn', 'explanationZh', 'explanationEn', 'answer', 'accepted', 'tolerance', 'revision'] as const) {
     form[key] = str(f[key]);
   }
   form.levels = list(f.levels);
@@ -105,6 +110,8 @@ export function contentToForm(content: QuestionContent, revision?: number): Ques
     levels: content.levels.map(String),
     difficulty: String(content.difficulty),
     knowledgePoint: content.knowledgePoint,
+    usage: content.usage ?? 'practice',
+    enemyGroup: content.enemyGroup ?? '',
     tags: content.tags.join(', '),
     stemZh: content.stem.zh ?? '',
     stemEn: content.stem.en ?? '',
@@ -157,6 +164,8 @@ export function formToInput(form: QuestionForm): FormInput {
     levels: form.levels.map((l) => (/^\d$/.test(l) ? Number(l) : l)),
     difficulty: numeric(form.difficulty) ?? 3,
     knowledgePoint: form.knowledgePoint.trim(),
+    usage: form.usage.trim() || 'practice',
+    enemyGroup: form.enemyGroup.trim() || undefined,
     tags: form.tags.split(/[,，、]/).map((t) => t.trim()).filter(Boolean),
     stem: localized(form.stemZh, form.stemEn),
     explanation: localized(form.explanationZh, form.explanationEn),
@@ -192,6 +201,8 @@ const SIMPLE_FIELDS: Record<string, string> = {
   domain: 'domain',
   difficulty: 'difficulty',
   knowledgePoint: 'knowledgePoint',
+  usage: 'usage',
+  enemyGroup: 'enemyGroup',
   stem: 'stem',
   'stem.zh': 'stemZh',
   'stem.en': 'stemEn',
@@ -222,6 +233,7 @@ export function fieldForPath(path: string, slots: number[]): string | undefined 
 /** Service messages (English, stable) mapped onto translated ones; anything else is shown as given. */
 const MESSAGE_RULES: Array<[RegExp, string, (m: RegExpExecArray) => Record<string, string>]> = [
   [/^Cannot be blank\./, 'bank.err.blank', () => ({})],
+  [/^This question has been live in the practice pool/, 'bank.err.practiceToSecure', () => ({})],
   [/^Give the text in at least one language\./, 'bank.err.textNeeded', () => ({})],
   [/^Missing the Chinese text\./, 'bank.err.missingZh', () => ({})],
   [/^Missing the English text\./, 'bank.err.missingEn', () => ({})],
