@@ -25,16 +25,18 @@ export interface FuzzWorld {
 }
 
 const ROLES: Record<Exclude<Identity, 'anonymous'>, Role[]> = { candidate: ['candidate'], examiner: ['examiner'], admin: ['admin'] };
-/** Exactly what one paper draws: every document costs time in each digest. */
+/** Exactly what one paper draws, per pool: every document costs time in each digest. */
 const TRUE_FALSE_QUESTIONS = 5;
 
-function trueFalseQuestion(n: number, answer: boolean) {
+/** The certification exam draws from the secure pool, the mock from the practice pool: each needs its own paper. */
+function trueFalseQuestion(n: number, answer: boolean, usage: 'practice' | 'secure' = 'practice') {
   return {
     type: 'truefalse',
+    usage,
     domain: 'intelligent-training',
     levels: [3, 2, 1],
     difficulty: 3,
-    knowledgePoint: 'overfitting',
+    knowledgePoint: `fuzz-point-${n}`,
     tags: ['overfitting'],
     stem: { zh: `模糊测试第${n}题：正则化可以缓解过拟合。`, en: `Fuzz item ${n}: regularisation can reduce overfitting.` },
     explanation: { zh: '正则化限制模型复杂度。', en: 'Regularisation limits model complexity.' },
@@ -86,8 +88,9 @@ export async function buildWorld(app: Express): Promise<FuzzWorld> {
     createUser(app, ROLES.admin),
   ]);
   const questionIds: string[] = [];
-  for (let n = 1; n <= TRUE_FALSE_QUESTIONS; n++) {
-    const res = await ok('creating a question', request(app).post('/api/questions').set(bearer(examiner)).send(trueFalseQuestion(n, n % 2 === 0)));
+  for (let n = 1; n <= 2 * TRUE_FALSE_QUESTIONS; n++) {
+    const usage = n <= TRUE_FALSE_QUESTIONS ? 'secure' : 'practice';
+    const res = await ok('creating a question', request(app).post('/api/questions').set(bearer(examiner)).send(trueFalseQuestion(n, n % 2 === 0, usage)));
     const id = (res.body as { question: { id: string } }).question.id;
     questionIds.push(id);
     await ok('sending to review', request(app).post(`/api/questions/${id}/transition`).set(bearer(examiner)).send({ to: 'in_review' }));

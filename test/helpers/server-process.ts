@@ -40,7 +40,8 @@ export async function examViaApi(url: string, admin: { email: string; password: 
     const created = await request(url)
       .post('/api/questions')
       .set(auth(adminToken))
-      .send({ type: 'truefalse', domain: 'intelligent-training', levels: [3, 2, 1], difficulty: 2, knowledgePoint: 'test-set', tags: ['drill'], stem, answer, explanation: { zh: '说明。', en: 'Explanation.' } })
+      // The exam's own pool, and a knowledge point each: one paper never holds two of one knowledge point.
+      .send({ type: 'truefalse', domain: 'intelligent-training', levels: [3, 2, 1], usage: options.mode === 'certification' ? 'secure' : 'practice', difficulty: 2, knowledgePoint: `drill-${options.code.toLowerCase()}-${i}`, tags: ['drill'], stem, answer, explanation: { zh: '说明。', en: 'Explanation.' } })
       .expect(201);
     const id = created.body.question.id as string;
     await request(url).post(`/api/questions/${id}/transition`).set(auth(adminToken)).send({ to: 'in_review' }).expect(200);

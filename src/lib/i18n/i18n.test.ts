@@ -1,8 +1,27 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { messageKeys, negotiateLocale, translate } from '.';
+
+/** Every `{{t "literal.key"}}` in the templates (keys built at run time are checked where they are built). */
+function templateKeys(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) return templateKeys(file);
+    if (!entry.name.endsWith('.hbs')) return [];
+    return [...fs.readFileSync(file, 'utf8').matchAll(/\{\{t "([\w.-]+)"/g)].map((m) => m[1]!);
+  });
+}
 
 describe('message files', () => {
   it('when a key exists in one language, then it exists in the other', () => {
     expect(messageKeys('zh-CN').sort()).toEqual(messageKeys('en').sort());
+  });
+
+  it('when a template names a message, then the message exists (a missing key shows the raw key to users)', () => {
+    const known = new Set(messageKeys('en'));
+    const used = templateKeys(path.resolve(__dirname, '..', '..', '..', 'views'));
+    expect(used.length).toBeGreaterThan(100);
+    expect([...new Set(used)].filter((key) => !known.has(key))).toEqual([]);
   });
 
   it('when a message has placeholders, then translate fills them', () => {
