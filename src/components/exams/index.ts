@@ -5,6 +5,7 @@ export { onAttemptGraded, openAttemptClocks, passedCertificationAttempts, sweepE
 export { findExam, findExamCached, migrateExamPools } from './exam.service';
 export type { Attempt } from './attempt.model';
 export { NATIONAL_FORMATS, apportion, paperBlueprint, paperDemand } from './national-format';
+export { rehearsePapers, type Rehearsal } from './paper-rehearsal';
 export { SEED_EXAMS_DIR, seedExamBlueprints, seedExams, type ExamSeedReport } from './exam-seed.service';
 export { startAttemptSweeper, type AttemptSweeper } from './attempt-sweeper';
 export { examAdminPagesRouter } from './exam-admin.pages';

@@ -36,6 +36,20 @@ describe('planPaper', () => {
     }
   });
 
+  it('when the greedy draw leaves a cell short but a swap with another cell fills it, then every seed fills both cells', () => {
+    // Both cells have slack 1. Whenever the first cell takes a1, b1 is blocked and b2/b3 share kp:k2: the
+    // second cell gets one of two unless a1 is swapped for a2.
+    const first = { need: 1, candidates: [candidate('a1', ['kp:k1']), candidate('a2', ['kp:k3'])] };
+    const second = { need: 2, candidates: [candidate('b1', ['kp:k1']), candidate('b2', ['kp:k2']), candidate('b3', ['kp:k2'])] };
+    for (let seed = 1; seed <= 50; seed++) {
+      const plan = planPaper([first, second], new Set(), seededRandom(seed));
+      expect(plan.map((p) => p.have)).toEqual([1, 2]);
+      expect(plan[0]!.picked.map((c) => c.id)).toEqual(['a2']);
+      const groups = plan.flatMap((p) => p.picked.flatMap((c) => c.groups));
+      expect(new Set(groups).size).toBe(groups.length);
+    }
+  });
+
   it('never puts two of one enemy group on a paper across cells', () => {
     const cells = [0, 1, 2].map((k) => ({ need: 3, candidates: Array.from({ length: 6 }, (_, i) => candidate(`${k}-${i}`, [`kp:${i}`])) }));
     const plan = planPaper(cells, new Set(), seededRandom(7));

@@ -61,5 +61,46 @@ export function planPaper<T extends SelectionCandidate>(cells: ReadonlyArray<Pap
     const picked = selectQuestions(cell.candidates, cell.need, recentlySeen, random, blocked);
     out[index] = { picked, have: picked.length };
   }
+  if (out.some((p, i) => p.picked.length < cells[i]!.need)) repairShortCells(cells, out);
   return out;
+}
+
+/**
+ * The greedy draw can leave a cell short while a swap would fill it: a candidate of the short cell is
+ * blocked by one question of another cell, and that cell has an unblocked alternative. Makes such swaps
+ * (the other cell keeps its count, the short one gains one) until none is left. Each enemy key is held by
+ * at most one picked question, so releasing one question's keys frees exactly those.
+ */
+function repairShortCells<T extends SelectionCandidate>(cells: ReadonlyArray<PaperCell<T>>, out: Array<PlannedCell<T>>): void {
+  const holder = new Map<string, { cell: number; question: T }>();
+  out.forEach((p, cell) => p.picked.forEach((question) => question.groups.forEach((g) => holder.set(g, { cell, question }))));
+  const onPaper = new Set(out.flatMap((p) => p.picked));
+  const take = (cell: number, question: T) => {
+    out[cell]!.picked.push(question);
+    onPaper.add(question);
+    question.groups.forEach((g) => holder.set(g, { cell, question }));
+  };
+  const release = (cell: number, question: T) => {
+    out[cell]!.picked = out[cell]!.picked.filter((q) => q !== question);
+    onPaper.delete(question);
+    question.groups.forEach((g) => holder.delete(g));
+  };
+  cells.forEach((cell, short) => {
+    for (const x of cell.candidates) {
+      if (out[short]!.picked.length >= cell.need) break;
+      if (onPaper.has(x)) continue;
+      const blockers = new Set(x.groups.flatMap((g) => (holder.has(g) ? [holder.get(g)!] : [])).map((h) => h.question));
+      if (blockers.size === 0) { take(short, x); continue; }
+      if (blockers.size > 1) continue;
+      const [y] = [...blockers];
+      const from = out.findIndex((p) => p.picked.includes(y!));
+      if (from === short) continue;
+      release(from, y!);
+      const z = cells[from]!.candidates.find((c) => c !== y && !onPaper.has(c) && c.groups.every((g) => !holder.has(g) && !x.groups.includes(g)));
+      if (!z) { take(from, y!); continue; }
+      take(from, z);
+      take(short, x);
+    }
+  });
+  for (const p of out) p.have = p.picked.length;
 }

@@ -3,6 +3,7 @@ export { questionApiRouter, questionImportRouter } from './question.routes';
 export { questionPagesRouter } from './question.pages';
 export { getVersionContent, validateQuestion, type QuestionView } from './question.service';
 export { questionType, normalizeAnswer, stemKey } from './types';
+export { enemyKeys } from './enemy-groups';
 export * from './question.types';
 export { SEED_QUESTIONS_DIR, seedQuestionBank, SeedInvalidError, type SeedReport } from './question-seed.service';
 export { flushExposure, livePool, loadVersions, recordExposure, startExposureFlusher, type PoolCandidate, type PoolCell, type PoolSnapshot } from './question-pool';
