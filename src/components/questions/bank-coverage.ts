@@ -22,6 +22,9 @@ export interface CoverageRow extends CellDemand {
   have: number;
   secure: number;
   practice: number;
+  /** Each pool fills one paper on its own: the exams can be published (the floor). */
+  publishable: boolean;
+  /** The target: 3x one paper, at least half secure, each pool filling a paper. */
   ok: boolean;
 }
 
@@ -33,9 +36,10 @@ export function coverage(questions: SeedQuestion[], demand: CellDemand[]): Cover
     const secure = here.filter((q) => q.content.usage === 'secure').length;
     const practice = here.length - secure;
     const want = Math.ceil(cell.need * COVERAGE_FACTOR);
-    // Both pools must fill a paper on their own; the secure one holds at least half the cell.
-    const ok = here.length >= want && secure >= Math.ceil(here.length * SECURE_SHARE) && secure >= cell.need && practice >= cell.need;
-    return { ...cell, want, have: here.length, secure, practice, ok };
+    // Both pools must fill a paper on their own; the target adds room to rotate, at least half of it secure.
+    const publishable = secure >= cell.need && practice >= cell.need;
+    const ok = publishable && here.length >= want && secure >= Math.ceil(here.length * SECURE_SHARE);
+    return { ...cell, want, have: here.length, secure, practice, publishable, ok };
   });
 }
 
