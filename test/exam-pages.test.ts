@@ -316,28 +316,30 @@ describe('the paper', () => {
     expect(html).toContain(`href="/exams/${examId('QUICK-L5')}"`); // retake
   });
 
-  it('when a certification paper is graded, then the result never shows keys or explanations, even with the answers policy', async () => {
+  it('when a certification paper is graded, then the result never shows its questions, keys or explanations, even for an exam stored with the answers policy before pools', async () => {
     const examiner = await createUser(app, ['examiner']);
     const created = await request(app)
       .post('/api/exams')
       .set(bearer(examiner))
       .send({
-        code: 'CERT-ANSWERS-PAGE',
-        title: { zh: '认定考试（公布作答）', en: 'Certification (answers shown)' },
+        code: 'CERT-LEGACY-ANSWERS',
+        title: { zh: '认定考试（旧数据：公布作答）', en: 'Certification (legacy: answers shown)' },
         level: 4,
         mode: 'certification',
         durationSeconds: 600,
         passPercent: 60,
         sections: [{ type: 'single', count: 4, points: 5 }, { type: 'truefalse', count: 4, points: 5 }],
         shares: { ethics: 50, foundations: 50 },
-        reviewPolicy: 'answers',
+        reviewPolicy: 'domains',
       })
       .expect(201);
     await request(app).post(`/api/exams/${created.body.exam.id}/publish`).set(bearer(examiner)).expect(200);
-    examIds.set('CERT-ANSWERS-PAGE', created.body.exam.id);
+    // The API refuses this policy for a secure pool (question-pools.test.ts); an exam stored before pools may still hold it.
+    await ExamModel.updateOne({ _id: created.body.exam.id }, { $set: { reviewPolicy: 'answers' } });
+    examIds.set('CERT-LEGACY-ANSWERS', created.body.exam.id);
     const candidate = await createUser(app);
 
-    for (const code of ['CERT-L5', 'CERT-ANSWERS-PAGE']) {
+    for (const code of ['CERT-L5', 'CERT-LEGACY-ANSWERS']) {
       const id = await startByForm(candidate, code);
       const paper = await storedPaper(id);
       await request(app).post(`/attempts/${id}/save`).set(session(candidate)).field('q1', paper[0]!.type === 'truefalse' ? 'true' : paper[0]!.optionOrder[0]!).expect(303);
@@ -345,14 +347,11 @@ describe('the paper', () => {
       const html = decodeHtml((await request(app).get(`/attempts/${id}/result`).set(session(candidate)).expect(200)).text);
       expect(html).toMatch(/<svg class="exam-chart"/);
       for (const text of explanationTexts(paper)) expect(html).not.toContain(text);
+      for (const item of paper) expect(html).not.toContain(item.content.stem.zh);
       expect(html).not.toContain('正确答案');
       expect(html).not.toContain('is-key');
       expect(html).not.toContain('exam-explanation');
-      if (code === 'CERT-L5') expect(html).not.toContain('exam-review-item');
-      else {
-        expect(html.match(/class="exam-review-item /g)).toHaveLength(8);
-        expect(html).toContain('你的答案');
-      }
+      expect(html).not.toContain('exam-review-item');
     }
   });
 });
