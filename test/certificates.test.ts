@@ -14,7 +14,7 @@ import { AttemptModel } from '../src/components/exams/attempt.model';
 import { loadVersions, questionType } from '../src/components/questions';
 import { seedQuestionBank } from '../src/components/questions/question-seed.service';
 import { bearer, buildTestApp, createUser, testCertificatesContext, type TestUser, TEST_PUBLIC_URL } from './helpers/app';
-import { useTestDatabase } from './helpers/database';
+import { useTestDatabase, SEED_BANK_TIMEOUT } from './helpers/database';
 import { requireCommand } from './helpers/tools';
 
 useTestDatabase();
@@ -47,7 +47,7 @@ beforeAll(async () => {
     .expect(201);
   examId = created.body.exam.id;
   await request(app).post(`/api/exams/${examId}/publish`).set(bearer(examiner)).expect(200);
-});
+}, SEED_BANK_TIMEOUT);
 
 /** Sits the short exam; answers `right` items correctly and the rest wrongly. */
 async function sit(user: TestUser, right: number, submitTimes = 1) {

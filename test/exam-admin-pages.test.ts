@@ -5,7 +5,7 @@ import { ExamModel, TimeExtensionModel } from '../src/components/exams/exam.mode
 import { seedExams } from '../src/components/exams/exam-seed.service';
 import { seedQuestionBank } from '../src/components/questions/question-seed.service';
 import { session, bearer, buildTestApp, createUser, type TestUser } from './helpers/app';
-import { useTestDatabase } from './helpers/database';
+import { useTestDatabase, SEED_BANK_TIMEOUT } from './helpers/database';
 import { decodeHtml } from './helpers/html';
 
 useTestDatabase();
@@ -18,7 +18,7 @@ beforeAll(async () => {
   await seedQuestionBank();
   await seedExams(pino({ level: 'silent' }));
   [examiner, candidate] = await Promise.all([createUser(app, ['examiner']), createUser(app, ['candidate'])]);
-});
+}, SEED_BANK_TIMEOUT);
 
 
 

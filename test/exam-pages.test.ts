@@ -6,7 +6,7 @@ import { seedExams } from '../src/components/exams/exam-seed.service';
 import { loadVersions, type QuestionContent } from '../src/components/questions';
 import { seedQuestionBank } from '../src/components/questions/question-seed.service';
 import { session, bearer, buildTestApp, createUser, type TestUser } from './helpers/app';
-import { useTestDatabase } from './helpers/database';
+import { useTestDatabase, SEED_BANK_TIMEOUT } from './helpers/database';
 import { decodeHtml } from './helpers/html';
 
 useTestDatabase();
@@ -19,7 +19,7 @@ beforeAll(async () => {
   await seedQuestionBank();
   await seedExams(pino({ level: 'silent' }));
   for (const exam of await ExamModel.find({}, { code: 1 }).lean()) examIds.set(exam.code, exam._id.toHexString());
-});
+}, SEED_BANK_TIMEOUT);
 const examId = (code: string) => examIds.get(code)!;
 
 /** Starts an exam through the start page's form, as a browser does; returns the attempt id. */

@@ -8,7 +8,7 @@ import { seedExams } from '../src/components/exams/exam-seed.service';
 import { loadVersions, type Domain } from '../src/components/questions';
 import { seedQuestionBank } from '../src/components/questions/question-seed.service';
 import { bearer, buildTestApp, createUser, type TestUser } from './helpers/app';
-import { useTestDatabase } from './helpers/database';
+import { useTestDatabase, SEED_BANK_TIMEOUT } from './helpers/database';
 import { correctResponses } from './helpers/world';
 
 useTestDatabase();
@@ -24,7 +24,7 @@ beforeAll(async () => {
   await seedQuestionBank();
   await seedExams(pino({ level: 'silent' }));
   examiner = await createUser(app, ['examiner']);
-});
+}, SEED_BANK_TIMEOUT);
 
 const examIds = new Map<string, string>();
 beforeAll(async () => {

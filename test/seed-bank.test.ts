@@ -12,7 +12,7 @@ import { composition, coverage, scale } from '../src/components/questions/bank-c
 import { lintBank } from '../src/components/questions/bank-lint';
 import { QuestionModel, QuestionVersionModel } from '../src/components/questions/question.model';
 import { seedQuestionBank } from '../src/components/questions/question-seed.service';
-import { useTestDatabase } from './helpers/database';
+import { useTestDatabase, SEED_BANK_TIMEOUT } from './helpers/database';
 
 describe('the shipped question bank', () => {
   const { questions, problems } = lintBank();
@@ -65,7 +65,7 @@ describe('seeding the bank', () => {
     expect(again).toEqual({ created: 0, updated: 0, unchanged: first.created, skipped: [] });
     expect(await QuestionModel.countDocuments()).toBe(count);
     expect(await QuestionModel.countDocuments({ status: 'approved', 'pool.version': 1 })).toBe(count);
-  });
+  }, SEED_BANK_TIMEOUT * 2);
 
   it('when a seed question is edited, then re-seeding makes version 2 live and keeps version 1', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seed-'));
@@ -101,5 +101,5 @@ describe('starting on a seeded database', () => {
     expect(third.questions).toMatchObject({ created: 0, updated: 0 });
     expect(third.exams?.unchanged).toBeGreaterThan(0);
     expect((await ExamModel.findById(exam._id).lean())!.status).toBe('draft');
-  });
+  }, SEED_BANK_TIMEOUT * 2);
 });

@@ -17,6 +17,12 @@ export function uniqueDatabaseName(label: string): string {
   return `t_${base}_${randomBytes(4).toString('hex')}`;
 }
 
+/**
+ * Budget for a hook or test that loads the whole shipped bank (seedQuestionBank): about 10 s on an idle machine,
+ * four times that on a loaded 2-core CI runner with the other Jest worker inserting too, and it grows with the bank.
+ */
+export const SEED_BANK_TIMEOUT = 180_000;
+
 export interface TestDatabase {
   /** Connects again (for tests that take the connection away). */
   reconnect(): Promise<void>;
