@@ -2,7 +2,9 @@
 // the practice and secure pools so that each shipped exam's pool is a balanced sample of the bank (content-blind
 // strategies near chance, absolute-word statements split between true and false, few longest-option keys),
 // never dropping a cell below its need (x MARGIN, counted per cluster as in seed-assign-pools.mjs).
-// usage (after npm run build): node scripts/seed-balance-pools.mjs [iterations]
+// --movable <file> (a JSON list of codes, as seed-assign-pools.mjs --placed writes) limits the flips to clusters
+// made only of those questions, so shipped questions keep their pool.
+// usage (after npm run build): node scripts/seed-balance-pools.mjs [iterations] [--movable <file>]
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -11,6 +13,10 @@ const { seedExamBlueprints } = require('./dist/components/exams/exam-seed.servic
 const { readSeedBank } = require('./dist/components/questions/question-seed.service.js');
 const { STRATEGIES, poolHints, ABSOLUTE_WORDS } = require('./dist/components/questions/guessing-strategies.js');
 
+const args = process.argv.slice(2);
+const movableFile = args.includes('--movable') ? args[args.indexOf('--movable') + 1] : null;
+const movable = movableFile ? new Set(JSON.parse(fs.readFileSync(movableFile, 'utf8'))) : null;
+const iterations = Number(args.find((a, i) => /^\d+$/.test(a) && args[i - 1] !== '--movable') ?? 20000);
 const MARGIN = 1.1;
 const LANGS = ['zh', 'en'];
 const root = new URL('../seed/questions', import.meta.url).pathname;
@@ -31,6 +37,7 @@ codes.forEach((c, i) => { const q = byCode.get(c); for (const k of [`kp:${q.know
 const clusters = new Map();
 codes.forEach((_, i) => { const r = find(i); if (!clusters.has(r)) clusters.set(r, []); clusters.get(r).push(i); });
 const clusterList = [...clusters.values()];
+const mayFlip = clusterList.map((members) => !movable || members.every((i) => movable.has(codes[i])));
 
 const blueprints = seedExamBlueprints();
 // need per cell and pool; supply per cell and pool in cluster shares
@@ -109,16 +116,23 @@ function score(e) {
   }
   return { pen, best };
 }
+// The coverage target (bank-coverage.ts): at least half of every cell secure, counted per question as there.
+const HALF_SECURE_WEIGHT = 1.5;
+const cellKeysOf = (i) => { const q = contents.get(codes[i]); return q.levels.map((l) => `${l}|${q.domain}|${q.type}`).filter((k) => need.has(k)); };
+const cellCount = new Map([...need.keys()].map((k) => [k, { secure: 0, total: 0 }]));
+codes.forEach((_, i) => { for (const k of cellKeysOf(i)) { const c = cellCount.get(k); c.total++; if (pool[i] === 'secure') c.secure++; } });
+const cellPenalty = (k) => { const c = cellCount.get(k); return Math.max(0, Math.ceil(c.total / 2) - c.secure) * HALF_SECURE_WEIGHT; };
+const moveCells = (members, to) => { for (const i of members) for (const k of cellKeysOf(i)) cellCount.get(k).secure += to === 'secure' ? 1 : -1; };
 let scores = exams.map(score);
-const totalPen = () => scores.reduce((t, s) => t + s.pen, 0);
+const totalPen = () => scores.reduce((t, s) => t + s.pen, 0) + [...need.keys()].reduce((t, k) => t + cellPenalty(k), 0);
 console.log('start penalty', totalPen().toFixed(2));
 
 let rnd = 12345;
 const random = () => { rnd = (Math.imul(rnd, 1103515245) + 12345) >>> 0; return rnd / 4294967296; };
-const iterations = Number(process.argv[2] ?? 20000);
 let accepted = 0;
 for (let it = 0; it < iterations; it++) {
   const ci = Math.floor(random() * clusterList.length);
+  if (!mayFlip[ci]) continue;
   const members = clusterList[ci];
   const from = pool[members[0]];
   const to = from === 'secure' ? 'practice' : 'secure';
@@ -128,10 +142,12 @@ for (let it = 0; it < iterations; it++) {
   if (!ok) continue;
   const touched = exams.map((_, ei) => ei).filter((ei) => members.some((i) => examHas[ei].has(i)));
   if (!touched.length) continue;
-  const before = touched.reduce((t, ei) => t + scores[ei].pen, 0);
+  const cellsTouched = [...new Set(members.flatMap(cellKeysOf))];
+  const before = touched.reduce((t, ei) => t + scores[ei].pen, 0) + cellsTouched.reduce((t, k) => t + cellPenalty(k), 0);
   for (const ei of touched) for (const i of members) if (examHas[ei].has(i)) apply(exams[ei], i, exams[ei].bp.pool === from ? -1 : exams[ei].bp.pool === to ? 1 : 0);
+  moveCells(members, to);
   const newScores = touched.map((ei) => score(exams[ei]));
-  const after = newScores.reduce((t, s) => t + s.pen, 0);
+  const after = newScores.reduce((t, s) => t + s.pen, 0) + cellsTouched.reduce((t, k) => t + cellPenalty(k), 0);
   if (after < before - 1e-9 || (after <= before + 1e-9 && random() < 0.3)) {
     for (const i of members) pool[i] = to;
     for (const [k, s] of clusterShares[ci]) { supply.get(k)[from] -= s; supply.get(k)[to] += s; }
@@ -139,10 +155,12 @@ for (let it = 0; it < iterations; it++) {
     accepted++;
   } else {
     for (const ei of touched) for (const i of members) if (examHas[ei].has(i)) apply(exams[ei], i, exams[ei].bp.pool === from ? 1 : exams[ei].bp.pool === to ? -1 : 0);
+    moveCells(members, from);
   }
 }
 console.log('end penalty', totalPen().toFixed(2), 'accepted', accepted);
 exams.forEach((e, ei) => { if (scores[ei].pen > 0) console.log(`  ${e.bp.code}: best ${(scores[ei].best * 100).toFixed(1)}% penalty ${scores[ei].pen.toFixed(2)}`); });
 codes.forEach((c, i) => { byCode.get(c).usage = pool[i]; });
 for (const { file, qs } of bank) fs.writeFileSync(file, JSON.stringify(qs, null, 2) + '\n');
-console.log('secure', pool.filter((p) => p === 'secure').length, 'of', pool.length);
+const underHalf = [...need.keys()].filter((k) => cellPenalty(k) > 0);
+console.log('secure', pool.filter((p) => p === 'secure').length, 'of', pool.length, `; cells under half secure: ${underHalf.length}${underHalf.length ? ` (${underHalf.join(', ')})` : ''}`);
