@@ -6,10 +6,9 @@
 // made only of those questions, so shipped questions keep their pool.
 // usage (after npm run build): node scripts/seed-balance-pools.mjs [iterations] [--movable <file>]
 import fs from 'node:fs';
-import path from 'node:path';
 import { createRequire } from 'node:module';
+import { MARGIN, blueprints as seedBlueprints, cellNeeds, cellShares, cellsOf, enemyClusters, readSeedFiles, writeSeedFiles } from './lib/seed-pools.mjs';
 const require = createRequire(new URL('../package.json', import.meta.url));
-const { seedExamBlueprints } = require('./dist/components/exams/exam-seed.service.js');
 const { readSeedBank } = require('./dist/components/questions/question-seed.service.js');
 const { STRATEGIES, poolHints, ABSOLUTE_WORDS } = require('./dist/components/questions/guessing-strategies.js');
 
@@ -17,39 +16,21 @@ const args = process.argv.slice(2);
 const movableFile = args.includes('--movable') ? args[args.indexOf('--movable') + 1] : null;
 const movable = movableFile ? new Set(JSON.parse(fs.readFileSync(movableFile, 'utf8'))) : null;
 const iterations = Number(args.find((a, i) => /^\d+$/.test(a) && args[i - 1] !== '--movable') ?? 20000);
-const MARGIN = 1.1;
 const LANGS = ['zh', 'en'];
-const root = new URL('../seed/questions', import.meta.url).pathname;
-const files = [];
-for (const d of fs.readdirSync(root).sort()) for (const f of fs.readdirSync(path.join(root, d)).sort()) if (f.endsWith('.json')) files.push(path.join(root, d, f));
-const bank = files.map((file) => ({ file, qs: JSON.parse(fs.readFileSync(file, 'utf8')) }));
+const bank = readSeedFiles();
 const byCode = new Map(bank.flatMap((b) => b.qs.map((q) => [q.code, q])));
 const contents = new Map(readSeedBank().questions.map((s) => [s.code, s.content]));
 const codes = [...byCode.keys()].filter((c) => contents.has(c));
-const idx = new Map(codes.map((c, i) => [c, i]));
 const pool = codes.map((c) => byCode.get(c).usage ?? 'practice');
 
-// clusters (knowledge point or enemy group), as seed-assign-pools.mjs
-const parent = codes.map((_, i) => i);
-const find = (x) => { while (parent[x] !== x) { parent[x] = parent[parent[x]]; x = parent[x]; } return x; };
-const keyOwner = new Map();
-codes.forEach((c, i) => { const q = byCode.get(c); for (const k of [`kp:${q.knowledgePoint}`, ...(q.enemyGroup ? [`g:${q.enemyGroup}`] : [])]) { if (keyOwner.has(k)) parent[find(i)] = find(keyOwner.get(k)); else keyOwner.set(k, i); } });
-const clusters = new Map();
-codes.forEach((_, i) => { const r = find(i); if (!clusters.has(r)) clusters.set(r, []); clusters.get(r).push(i); });
-const clusterList = [...clusters.values()];
+const clusterList = enemyClusters(codes.map((c) => byCode.get(c)));
 const mayFlip = clusterList.map((members) => !movable || members.every((i) => movable.has(codes[i])));
 
-const blueprints = seedExamBlueprints();
+const blueprints = seedBlueprints();
 // need per cell and pool; supply per cell and pool in cluster shares
-const need = new Map();
-for (const bp of blueprints) for (const c of bp.cells) { const k = `${bp.level}|${c.domain}|${c.type}`; const n = need.get(k) ?? { secure: 0, practice: 0 }; n[bp.pool] = Math.max(n[bp.pool], c.need); need.set(k, n); }
-const cellsOfQ = (i) => { const q = byCode.get(codes[i]); return q.levels.map((l) => `${l}|${q.domain}|${q.type}`).filter((k) => need.has(k)); };
-const clusterShares = clusterList.map((members) => {
-  const cells = [...new Set(members.flatMap(cellsOfQ))];
-  const perLevel = new Map();
-  for (const k of cells) perLevel.set(k.split('|')[0], (perLevel.get(k.split('|')[0]) ?? 0) + 1);
-  return cells.map((k) => [k, 1 / perLevel.get(k.split('|')[0])]);
-});
+const need = cellNeeds(blueprints);
+const cellKeysOf = (i) => cellsOf(byCode.get(codes[i]), need);
+const clusterShares = clusterList.map((members) => cellShares(members.map((i) => byCode.get(codes[i])), need));
 const supply = new Map([...need.keys()].map((k) => [k, { secure: 0, practice: 0 }]));
 clusterList.forEach((members, ci) => { for (const [k, s] of clusterShares[ci]) supply.get(k)[pool[members[0]]] += s; });
 
@@ -118,7 +99,6 @@ function score(e) {
 }
 // The coverage target (bank-coverage.ts): at least half of every cell secure, counted per question as there.
 const HALF_SECURE_WEIGHT = 1.5;
-const cellKeysOf = (i) => { const q = contents.get(codes[i]); return q.levels.map((l) => `${l}|${q.domain}|${q.type}`).filter((k) => need.has(k)); };
 const cellCount = new Map([...need.keys()].map((k) => [k, { secure: 0, total: 0 }]));
 codes.forEach((_, i) => { for (const k of cellKeysOf(i)) { const c = cellCount.get(k); c.total++; if (pool[i] === 'secure') c.secure++; } });
 const cellPenalty = (k) => { const c = cellCount.get(k); return Math.max(0, Math.ceil(c.total / 2) - c.secure) * HALF_SECURE_WEIGHT; };
@@ -161,6 +141,6 @@ for (let it = 0; it < iterations; it++) {
 console.log('end penalty', totalPen().toFixed(2), 'accepted', accepted);
 exams.forEach((e, ei) => { if (scores[ei].pen > 0) console.log(`  ${e.bp.code}: best ${(scores[ei].best * 100).toFixed(1)}% penalty ${scores[ei].pen.toFixed(2)}`); });
 codes.forEach((c, i) => { byCode.get(c).usage = pool[i]; });
-for (const { file, qs } of bank) fs.writeFileSync(file, JSON.stringify(qs, null, 2) + '\n');
+writeSeedFiles(bank);
 const underHalf = [...need.keys()].filter((k) => cellPenalty(k) > 0);
 console.log('secure', pool.filter((p) => p === 'secure').length, 'of', pool.length, `; cells under half secure: ${underHalf.length}${underHalf.length ? ` (${underHalf.join(', ')})` : ''}`);
