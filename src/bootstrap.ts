@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { ensureAdmin, type AdminBootstrapResult } from './components/accounts';
-import { migrateCertificateAudit } from './components/certificates';
+import { assignMissingVerifyTokens, migrateCertificateAudit } from './components/certificates';
 import { migrateExamPools, openAttemptClocks, SEED_EXAMS_DIR, seedExams, type ExamSeedReport } from './components/exams';
 import { rebuildPoolIndex, SEED_QUESTIONS_DIR, seedQuestionBank, type SeedReport } from './components/questions';
 import { readMeta, writeMeta } from './db/meta';
@@ -48,6 +48,8 @@ export async function bootstrapDatabase(
   await ensureIndexes();
   const migrated = await migrateCertificateAudit();
   if (migrated) logger.info({ migrated }, 'copied certificate_audit entries into audit_log');
+  const tokens = await assignMissingVerifyTokens();
+  if (tokens) logger.info({ tokens }, 'gave certificates issued before QR tokens existed a token');
   const pool = await rebuildPoolIndex();
   if (pool.migrated) logger.info({ migrated: pool.migrated }, 'gave pool entries made before pools existed their use (practice) and enemy groups');
   const examPools = await migrateExamPools();

@@ -9,7 +9,7 @@ import request from 'supertest';
 import { AuditModel } from '../src/components/audit/audit.model';
 import { CertificateModel } from '../src/components/certificates/certificate.model';
 import { signatureValid, verifyByNumberAndName } from '../src/components/certificates/certificate.service';
-import { verifyText } from '../src/components/certificates/signing-keys';
+import { signText, verifyText } from '../src/components/certificates/signing-keys';
 import { AttemptModel } from '../src/components/exams/attempt.model';
 import { loadVersions, questionType } from '../src/components/questions';
 import { seedQuestionBank } from '../src/components/questions/question-seed.service';
@@ -151,24 +151,37 @@ describe('the PDF', () => {
     await request(app).get(`/api/certificates/${cert.number}/pdf`).set(bearer(admin)).expect(200);
   });
 
-  it('when an uploaded PDF is genuine, then verify-pdf says valid and not tampered; one altered byte in the record makes it tampered', async () => {
-    const user = await holder({ name: 'Wang Fang', nameZh: '王芳' });
+  it('when an uploaded PDF is genuine, then verify-pdf says identical (a trailing newline too); an altered record or a forged file reads nothing', async () => {
+    const user = await holder({ name: 'Wang Fang', nameZh: '王芳' }, '110101199003074514');
     await sit(user, 5);
     const cert = (await CertificateModel.findOne({ userId: user.id }).lean())!;
     const genuine = fs.readFileSync(certificates.files.pathFor(cert.number));
-    const ok = await request(app).post('/api/certificates/verify-pdf').set('Content-Type', 'application/pdf').send(genuine).expect(200);
-    expect(ok.body).toMatchObject({ number: cert.number, status: 'valid', tampered: false, checks: { signatureValid: true, recordMatches: true, fileMatches: true } });
+    const upload = (pdf: Buffer) => request(app).post('/api/certificates/verify-pdf').set('Content-Type', 'application/pdf').send(pdf);
+    const ok = await upload(genuine).expect(200);
+    expect(ok.body).toMatchObject({ number: cert.number, status: 'valid', file: 'identical', holder: { nameZh: '王芳' }, signature: { valid: true } });
+    expect((await upload(Buffer.concat([genuine, Buffer.from('\n\r\n')])).expect(200)).body.file).toBe('identical');
 
     // Change one character inside the embedded base64 record.
     const marker = genuine.indexOf(Buffer.from(Buffer.from(cert.canonical).toString('base64').slice(40, 60)));
     expect(marker).toBeGreaterThan(0);
     const altered = Buffer.from(genuine);
     altered[marker + 5] = altered[marker + 5] === 0x41 ? 0x42 : 0x41;
-    // The altered character sits in the exam part of the record (keys are sorted), so the number still resolves.
-    const bad = await request(app).post('/api/certificates/verify-pdf').set('Content-Type', 'application/pdf').send(altered).expect(200);
-    expect(bad.body).toMatchObject({ number: cert.number, tampered: true, checks: { signatureValid: false, recordMatches: false } });
+    // A 90-byte "PDF" that carries the genuine record with a made-up signature: it names a real certificate.
+    const forged = Buffer.from(`%PDF-1.4\n/ATE-Record (${Buffer.from(cert.canonical).toString('base64')}) /ATE-Signature (${'A'.repeat(86)})\n`);
+    // A record validly signed by our key but for a number we have no certificate under answers the same.
+    const otherRecord = cert.canonical.replace(cert.number, 'S000131000001269999997');
+    const unknownNumber = Buffer.from(`%PDF-1.4\n/ATE-Record (${Buffer.from(otherRecord).toString('base64')}) /ATE-Signature (${signText(otherRecord, certificates.keys.current().privateKey)})\n`);
+    const answers = [];
+    for (const pdf of [altered, forged, unknownNumber]) {
+      const res = await upload(pdf).expect(404);
+      expect(res.body.error.code).toBe('certificate_not_found');
+      for (const personal of ['王芳', 'Wang Fang', '4514', String(cert.record.score)]) expect(JSON.stringify(res.body)).not.toContain(personal);
+      answers.push(res.body);
+    }
+    expect(answers[1]).toEqual(answers[0]);
+    expect(answers[2]).toEqual(answers[0]);
 
-    const junk = await request(app).post('/api/certificates/verify-pdf').set('Content-Type', 'application/pdf').send(Buffer.from('%PDF-1.4 not really')).expect(400);
+    const junk = await upload(Buffer.from('%PDF-1.4 not really')).expect(400);
     expect(junk.body.error.code).toBe('not_a_certificate');
   });
 });
@@ -226,9 +239,15 @@ describe('verification for employers', () => {
     expect(await bitSet()).toBe(false);
     const candidate = await createUser(app);
     await request(app).post(`/api/certificates/${cert.number}/revoke`).set(bearer(candidate)).send({ reason: 'no' }).expect(403);
-    await request(app).post(`/api/certificates/${cert.number}/revoke`).set(bearer(admin)).send({ reason: 'Exam misconduct found on review' }).expect(200);
+    await request(app).post(`/api/certificates/${cert.number}/revoke`).set(bearer(admin)).send({ code: 'no_such_code', reason: 'x y z' }).expect(400);
+    const revoked = await request(app).post(`/api/certificates/${cert.number}/revoke`).set(bearer(admin)).send({ code: 'regraded', reason: 'Exam misconduct found on review' }).expect(200);
+    expect(revoked.body).toMatchObject({ status: 'revoked', revocationNote: 'Exam misconduct found on review' });
+    // Verifiers see the public code only; the examiner's note stays with administrators and the audit log.
     const res = await request(app).get(`/api/certificates/${cert.number}`).query({ name: 'revoke me' }).expect(200);
-    expect(res.body).toMatchObject({ status: 'revoked', revocationReason: 'Exam misconduct found on review', revokedAt: expect.any(String) });
+    expect(res.body).toMatchObject({ status: 'revoked', revocation: { code: 'regraded', label: { zh: '成绩复核后撤销', en: 'Withdrawn after regrading' } }, revokedAt: expect.any(String) });
+    expect(JSON.stringify(res.body)).not.toContain('misconduct');
+    const listed = (await request(app).get('/api/certificates').query({ q: cert.number }).set(bearer(admin)).expect(200)).body.items;
+    expect(listed[0]).toMatchObject({ number: cert.number, revocationNote: 'Exam misconduct found on review' });
     expect(await AuditModel.countDocuments({ 'target.id': cert.number, action: 'certificate.revoked', 'actor.id': admin.id, reason: 'Exam misconduct found on review' })).toBe(1);
     const trail = (await request(app).get(`/api/certificates/${cert.number}/audit`).set(bearer(admin)).expect(200)).body.items;
     expect(trail).toEqual([
@@ -327,21 +346,40 @@ describe('the Open Badges credential', () => {
 });
 
 describe('verification pages', () => {
-  it('when an employer follows the QR link, then only valid / not valid shows until the holder name is given', async () => {
-    const user = await holder({ name: 'Page Check', nameZh: '页面' });
+  it('when someone opens /verify/<number>, then the page asks for the name and says nothing about the number, known or not', async () => {
+    const user = await holder({ name: 'Number Only', nameZh: '号码' });
     await sit(user, 5);
     const cert = (await CertificateModel.findOne({ userId: user.id }).lean())!;
-    const landing = await request(app).get(`/verify/${cert.number}`).set('Accept-Language', 'en').expect(200);
+    const unknownNumber = 'S000131000001269999998';
+    const known = await request(app).get(`/verify/${cert.number}`).set('Accept-Language', 'en').expect(200);
+    const unknown = await request(app).get(`/verify/${unknownNumber}`).set('Accept-Language', 'en').expect(200);
+    expect(known.text.replaceAll(cert.number, '#')).toEqual(unknown.text.replaceAll(unknownNumber, '#'));
+    for (const word of ['Valid', 'Not valid', 'Revoked', '号码', 'Number Only']) expect(known.text).not.toContain(word);
+  });
+
+  it('when an employer scans the QR code, then the masked name and the status show, and the details only with the name; a revoked one shows its public reason only', async () => {
+    const user = await holder({ name: 'Page Check', nameZh: '页面测试' });
+    await sit(user, 5);
+    const cert = (await CertificateModel.findOne({ userId: user.id }).lean())!;
+    expect(cert.verifyToken).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    // The QR code printed on the PDF points at the token, not at the guessable number.
+    const mine = (await request(app).get('/api/me/certificates').set(bearer(user)).expect(200)).body.items;
+    expect(mine[0].qrUrl).toBe(`/v/${cert.verifyToken}`);
+    const landing = await request(app).get(`/v/${cert.verifyToken}`).set('Accept-Language', 'en').expect(200);
+    expect(landing.text).toContain('页**试 · P*** C****');
     expect(landing.text).toContain('Valid');
-    expect(landing.text).not.toContain('页面');
+    expect(landing.text).not.toContain('页面测试');
     expect(landing.text).not.toContain('Page Check');
     const details = await request(app).post(`/verify/${cert.number}`).type('form').send({ name: 'page check' }).set('Accept-Language', 'en').expect(200);
-    expect(details.text).toContain('页面 · Page Check');
+    expect(details.text).toContain('页面测试 · Page Check');
     expect(details.text).toContain('valid Ed25519 signature');
-    await request(app).post('/admin/certificates/' + cert.number + '/revoke').set('Cookie', `ate_session=${admin.token}`).set('Origin', TEST_PUBLIC_URL).type('form').send({ reason: 'Testing revocation' }).expect(303);
-    const revoked = await request(app).get(`/verify/${cert.number}`).set('Accept-Language', 'en').expect(200);
-    expect(revoked.text).toContain('Not valid');
-    expect(revoked.text).not.toContain('Testing revocation');
-    await request(app).get('/verify/S000131000001269999998').expect(404);
+    await request(app).post('/admin/certificates/' + cert.number + '/revoke').set('Cookie', `ate_session=${admin.token}`).set('Origin', TEST_PUBLIC_URL).type('form').send({ code: 'issued_in_error', reason: 'Testing revocation' }).expect(303);
+    const revoked = await request(app).get(`/v/${cert.verifyToken}`).set('Accept-Language', 'en').expect(200);
+    expect(revoked.text).toContain('Revoked');
+    const revokedDetails = await request(app).post(`/verify/${cert.number}`).type('form').send({ name: '页面测试' }).set('Accept-Language', 'en').expect(200);
+    expect(revokedDetails.text).toContain('Issued in error');
+    expect(revokedDetails.text).not.toContain('Testing revocation');
+    await request(app).get(`/v/${'A'.repeat(22)}`).expect(404);
+    await request(app).get('/v/not-a-token').expect(404);
   });
 });

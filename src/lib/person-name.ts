@@ -74,3 +74,25 @@ export function personNameSchema(max = 100) {
         }),
     );
 }
+
+/**
+ * A name as a QR landing page shows it before the visitor has proved they know it: enough for the person
+ * holding the paper to be compared with it, not enough to learn it. 张三 → 张*, 欧阳小明 → 欧**明,
+ * "Zhang San" → "Z**** S**".
+ */
+export function maskPersonName(name: string): string {
+  const chars = [...name.normalize('NFC').trim()];
+  if (chars.length === 0) return '';
+  if (/\s/.test(name.trim())) {
+    return name
+      .trim()
+      .split(/\s+/)
+      .map((word) => {
+        const [first = '', ...rest] = [...word];
+        return first + '*'.repeat(rest.length);
+      })
+      .join(' ');
+  }
+  if (chars.length <= 2) return chars[0] + '*'.repeat(chars.length - 1);
+  return chars[0] + '*'.repeat(chars.length - 2) + chars.at(-1);
+}

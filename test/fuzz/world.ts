@@ -123,6 +123,7 @@ export async function buildWorld(app: Express): Promise<FuzzWorld> {
     users: Object.values(users).map((u) => u.id),
     certificates: [certificate.number],
     verify: [certificate.number],
+    v: [certificate.verifyToken],
     answers: ['q1', 'q2', 'q5'],
     status: ['1'],
     lang: ['en', 'zh-CN'],

@@ -12,8 +12,9 @@ export interface CertificateFiles {
   ensure(cert: Certificate): Promise<Buffer>;
 }
 
-export function verifyUrlFor(publicUrl: string, number: string): string {
-  return `${publicUrl}/verify/${number}`;
+/** The QR code's target: the token proves the visitor has seen the paper. */
+export function qrPathFor(cert: Pick<Certificate, 'verifyToken'>): string {
+  return `/v/${cert.verifyToken}`;
 }
 
 export function createCertificateFiles(dir: string, publicUrl: string): CertificateFiles {
@@ -31,7 +32,7 @@ export function createCertificateFiles(dir: string, publicUrl: string): Certific
         record: cert.record,
         signature: cert.signature,
         fingerprint: signatureFingerprint(cert.signature),
-        verifyUrl: verifyUrlFor(publicUrl, cert.number),
+        verifyUrl: `${publicUrl}${qrPathFor(cert)}`,
         canonical: cert.canonical,
       });
       await fs.promises.mkdir(dir, { recursive: true });

@@ -1,9 +1,9 @@
 // Checking an uploaded certificate PDF: the embedded record must carry a valid signature, match the
 // record on file, and the file must be the one we issued (our rendering is deterministic).
-import { BadRequestError, NotFoundError } from '../../lib/errors';
+import { BadRequestError } from '../../lib/errors';
 import { readEmbeddedRecord } from './certificate-pdf';
 import type { CertificatesContext } from './certificates.context';
-import { findByNumber, toVerdict, type Verdict } from './certificate.service';
+import { certificateNotFound, findByNumber, toVerdict, type Verdict } from './certificate.service';
 import type { CertificateRecord } from './certificate.types';
 import { verifyText, type KeyStore } from './signing-keys';
 
@@ -35,20 +35,34 @@ export function checkEmbedded(pdf: Buffer, publicKeyFor: (kid: string) => Return
   };
 }
 
+/**
+ * identical: the very file we issued (trailing whitespace aside, which mail and download tools add);
+ * resaved: the signed record inside is authentic, but the file around it was written again (a viewer's
+ * "save as", a mail gateway's linearising), so what it prints may differ: trust the details in the verdict.
+ */
+export type FileIntegrity = 'identical' | 'resaved';
+
 export interface PdfVerdict extends Verdict {
-  tampered: boolean;
-  checks: { signatureValid: boolean; recordMatches: boolean; fileMatches: boolean };
+  file: FileIntegrity;
 }
 
+/** Bytes after the last %%EOF that are only whitespace or NULs change nothing a reader shows. */
+function withoutTrailingWhitespace(pdf: Buffer): Buffer {
+  let end = pdf.length;
+  while (end > 0 && [0x00, 0x09, 0x0a, 0x0d, 0x20].includes(pdf[end - 1]!)) end--;
+  return pdf.subarray(0, end);
+}
+
+/**
+ * Personal fields only for a file that proves itself: its embedded record carries a valid signature by
+ * one of our keys and is exactly the record on file. A forged or altered file, and one naming a number we
+ * never issued, get the same 404 as an unknown number with a wrong name: the upload reads nothing.
+ */
 export async function verifyPdf(pdf: Buffer, ctx: Pick<CertificatesContext, 'keys' | 'files'>): Promise<PdfVerdict> {
   const embedded = checkEmbedded(pdf, (kid) => ctx.keys.publicKey(kid));
-  const cert = embedded.number ? await findByNumber(embedded.number) : undefined;
-  if (!cert) throw new NotFoundError('No certificate on file matches this document.', 'certificate_not_found');
-  const recordMatches = embedded.canonical === cert.canonical && embedded.signature === cert.signature;
-  const fileMatches = recordMatches && Buffer.compare(pdf, await ctx.files.ensure(cert)) === 0;
-  return {
-    ...toVerdict(cert, ctx.keys),
-    tampered: !(embedded.signatureValid && recordMatches && fileMatches),
-    checks: { signatureValid: embedded.signatureValid, recordMatches, fileMatches },
-  };
+  if (!embedded.signatureValid || !embedded.number) throw certificateNotFound();
+  const cert = await findByNumber(embedded.number);
+  if (!cert || embedded.canonical !== cert.canonical || embedded.signature !== cert.signature) throw certificateNotFound();
+  const identical = Buffer.compare(withoutTrailingWhitespace(pdf), withoutTrailingWhitespace(await ctx.files.ensure(cert))) === 0;
+  return { ...toVerdict(cert, ctx.keys), file: identical ? 'identical' : 'resaved' };
 }

@@ -18,11 +18,19 @@ export interface Certificate {
   expiresAt: Date;
   status: 'valid' | 'revoked';
   revokedAt: Date | null;
+  /** Internal: the examiner's note (administrators and the audit log only). */
   revocationReason: string | null;
+  /** Public: one of REVOCATION_CODES (revocation.ts). */
+  revocationCode: string | null;
   supersedes: string | null;
   supersededBy: string | null;
   /** Position in the public Bitstring Status List (unique). */
   statusIndex: number;
+  /**
+   * The QR code's secret (128 random bits, base64url): whoever scans the paper may see the masked name
+   * and the status; a guessed certificate number shows neither.
+   */
+  verifyToken: string;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -43,9 +51,14 @@ const certificateSchema = new Schema<Certificate>(
     status: { type: String, required: true, default: 'valid' },
     revokedAt: { type: Date, default: null },
     revocationReason: { type: String, default: null },
+    revocationCode: { type: String, default: null },
     supersedes: { type: String, default: null },
     supersededBy: { type: String, default: null },
     statusIndex: { type: Number, required: true, unique: true },
+    // Not unique: certificates issued before tokens existed have none until the start-up migration
+    // gives them one, and a unique index would count the missing ones as duplicates. 128 random bits
+    // do not collide.
+    verifyToken: { type: String, index: true },
   },
   { timestamps: true, minimize: false },
 );

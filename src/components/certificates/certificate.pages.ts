@@ -6,11 +6,12 @@ import { translate } from '../../lib/i18n';
 import { parseInput } from '../../lib/validation';
 import type { CertificatesContext } from './certificates.context';
 import * as certificates from './certificate.service';
-import { holderView } from './certificate.routes';
+import { adminView, holderView, revokeSchema } from './certificate.routes';
+import { REVOCATION_CODES, REVOCATION_LABELS } from './revocation';
 
 const verifyForm = z.strictObject({ number: z.string().trim().min(1).max(40), name: z.string().trim().min(1).max(200) });
 const nameForm = z.strictObject({ name: z.string().trim().min(1).max(200) });
-const revokeForm = z.strictObject({ reason: z.string().trim().min(3).max(1000) });
+
 const adminQuery = z.strictObject({ status: z.enum(['valid', 'expired', 'revoked']).optional(), q: z.string().trim().max(40).optional() });
 
 function signedIn(role?: 'admin') {
@@ -35,6 +36,7 @@ function resultModel(req: Request, verdict: certificates.Verdict) {
     issuedOn: verdict.issuedAt.slice(0, 10),
     expiresOn: verdict.expiresAt.slice(0, 10),
     revokedOn: verdict.revokedAt?.slice(0, 10),
+    revocationLabel: verdict.revocation ? (zh ? verdict.revocation.label.zh : verdict.revocation.label.en) : undefined,
   };
 }
 
@@ -66,19 +68,11 @@ export function certificatePagesRouter(ctx: CertificatesContext): Router {
     }
   });
 
-  // The QR target: only valid or not valid, until the visitor gives the holder's name (then the
-  // details say expired or revoked, when and why).
-  router.get('/verify/:number', limited, async (req, res) => {
-    const number = String(req.params.number).trim().toUpperCase();
-    const status = await certificates.publicStatus(number);
-    const shown = status === 'valid' ? 'valid' : 'invalid';
-    res.status(status ? 200 : 404).render('pages/certificates/verify-number', {
-      title: translate(req.locale, 'cert.verify.title'),
-      number,
-      known: !!status,
-      statusLabel: translate(req.locale, `cert.status.${shown}`),
-      status: shown,
-    });
+  // A bare number (typed, or the QR of a certificate printed before tokens existed) proves nothing: the
+  // page asks for the holder's name and says nothing about the number, known or not.
+  router.get('/verify/:number', (req, res) => {
+    const number = String(req.params.number).trim().toUpperCase().slice(0, 40);
+    res.render('pages/certificates/verify-number', { title: translate(req.locale, 'cert.verify.title'), number });
   });
 
   router.post('/verify/:number', limited, async (req, res) => {
@@ -88,8 +82,29 @@ export function certificatePagesRouter(ctx: CertificatesContext): Router {
     await showResult(req, res, number, parsed.data.name);
   });
 
+  // The QR target: its token proves the visitor holds (or saw) the paper. The page shows the masked name
+  // first, so the person presenting the paper can be compared with it, then the status; the full
+  // details still need the name.
+  router.get('/v/:token', limited, async (req, res) => {
+    const landing = await certificates.findByVerifyToken(String(req.params.token));
+    if (!landing) {
+      return res.status(404).render('pages/certificates/verify', { title: translate(req.locale, 'cert.verify.title'), values: {}, unknownCode: true });
+    }
+    const zh = req.locale === 'zh-CN';
+    res.render('pages/certificates/qr-landing', {
+      title: translate(req.locale, 'cert.verify.title'),
+      landing,
+      maskedName: [landing.maskedNameZh, landing.maskedName].filter(Boolean).join(' · '),
+      levelLabel: zh ? landing.level.zh : landing.level.en,
+      statusLabel: translate(req.locale, `cert.status.${landing.status}`),
+    });
+  });
+
   router.get('/certificates', signedIn(), async (req, res) => {
-    const items = (await certificates.listForHolder(req.user!.id)).map((c) => ({ ...resultModel(req, holderView(c, ctx)), pdfUrl: `/api/certificates/${c.number}/pdf`, credentialUrl: `/api/certificates/${c.number}/credential` }));
+    const items = (await certificates.listForHolder(req.user!.id)).map((c) => {
+      const view = holderView(c, ctx);
+      return { ...resultModel(req, view), pdfUrl: view.pdfUrl, credentialUrl: view.credentialUrl, qrUrl: view.qrUrl };
+    });
     res.render('pages/certificates/mine', { title: translate(req.locale, 'cert.mine.title'), items });
   });
 
@@ -99,13 +114,17 @@ export function certificatePagesRouter(ctx: CertificatesContext): Router {
     res.render('pages/certificates/admin', {
       title: translate(req.locale, 'cert.admin.title'),
       filter,
-      items: list.map((c) => resultModel(req, holderView(c, ctx))),
+      items: list.map((c) => {
+        const view = adminView(c, ctx);
+        return { ...resultModel(req, view), note: view.revocationNote };
+      }),
+      revocationCodes: REVOCATION_CODES.map((code) => ({ code, label: REVOCATION_LABELS[code][req.locale === 'zh-CN' ? 'zh' : 'en'] })),
     });
   });
 
   router.post('/admin/certificates/:number/revoke', signedIn('admin'), async (req, res) => {
-    const { reason } = parseInput(revokeForm, req.body);
-    await certificates.revoke(req.user!, String(req.params.number), reason);
+    const { code, reason } = parseInput(revokeSchema, req.body);
+    await certificates.revoke(req.user!, String(req.params.number), { code, note: reason });
     res.redirect(303, '/admin/certificates');
   });
 

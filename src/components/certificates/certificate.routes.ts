@@ -5,10 +5,12 @@ import { ForbiddenError, NotFoundError } from '../../lib/errors';
 import { readUpload } from '../../lib/upload';
 import { parseInput } from '../../lib/validation';
 import { requireRole, requireUser } from '../accounts';
+import { qrPathFor } from './certificate-files';
 import { verifyPdf } from './certificate-verify-pdf';
 import { CertificateModel, type Certificate } from './certificate.model';
 import type { CertificatesContext } from './certificates.context';
 import * as certificates from './certificate.service';
+import { REVOCATION_CODES } from './revocation';
 import { buildStatusListCredential, issueCredentialJwt, signJwt } from './credential';
 
 export const MAX_BATCH = 100;
@@ -22,7 +24,11 @@ const batchSchema = z.strictObject({
     .min(1)
     .max(MAX_BATCH),
 });
-const revokeSchema = z.strictObject({ reason: z.string().trim().min(3, 'Say why.').max(1000) });
+/** `code` is what verifiers see; `reason` is the internal note (audit log and administrators only). */
+export const revokeSchema = z.strictObject({
+  code: z.enum(REVOCATION_CODES).default('revoked_by_issuer'),
+  reason: z.string().trim().min(3, 'Say why.').max(1000),
+});
 const listQuery = z.strictObject({ status: z.enum(['valid', 'expired', 'revoked']).optional(), q: z.string().trim().max(40).optional() });
 
 /** The holder, or an admin; anyone else gets the same 404 as for a missing certificate. */
@@ -38,7 +44,18 @@ async function ownedCertificate(req: Request): Promise<Certificate> {
 }
 
 export function holderView(cert: Certificate, ctx: CertificatesContext) {
-  return { ...certificates.toVerdict(cert, ctx.keys), pdfUrl: `/api/certificates/${cert.number}/pdf`, credentialUrl: `/api/certificates/${cert.number}/credential` };
+  return {
+    ...certificates.toVerdict(cert, ctx.keys),
+    pdfUrl: `/api/certificates/${cert.number}/pdf`,
+    credentialUrl: `/api/certificates/${cert.number}/credential`,
+    // The QR target, for the holder to share: it shows the masked name and status without the name.
+    qrUrl: qrPathFor(cert),
+  };
+}
+
+/** What administrators see: the holder's view plus the internal revocation note. */
+export function adminView(cert: Certificate, ctx: CertificatesContext) {
+  return { ...holderView(cert, ctx), ...(cert.revocationReason ? { revocationNote: cert.revocationReason } : {}) };
 }
 
 /** Mounted before the JSON body parser: verify-pdf takes an uploaded file. */
@@ -86,7 +103,7 @@ export function certificateApiRouter(ctx: CertificatesContext): Router {
   router.get('/api/certificates', requireRole('admin'), async (req, res) => {
     const filter = parseInput(listQuery, req.query);
     const list = await certificates.listAll({ ...(filter.status ? { status: filter.status } : {}), ...(filter.q ? { q: filter.q } : {}) });
-    res.json({ items: list.map((c) => holderView(c, ctx)) });
+    res.json({ items: list.map((c) => adminView(c, ctx)) });
   });
 
   router.get('/api/me/certificates', requireUser, async (req, res) => {
@@ -117,9 +134,9 @@ export function certificateApiRouter(ctx: CertificatesContext): Router {
 
   router.post('/api/certificates/:number/revoke', requireRole('admin'), async (req, res) => {
     const { number } = parseInput(numberParams, req.params);
-    const { reason } = parseInput(revokeSchema, req.body);
-    const cert = await certificates.revoke(req.user!, number, reason);
-    res.json(certificates.toVerdict(cert, ctx.keys));
+    const { code, reason } = parseInput(revokeSchema, req.body);
+    const cert = await certificates.revoke(req.user!, number, { code, note: reason });
+    res.json(adminView(cert, ctx));
   });
 
   return router;

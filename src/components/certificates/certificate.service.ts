@@ -1,9 +1,10 @@
 // Issuing (exactly once per passed certification attempt), verification, revocation and listing.
-import { randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { Types } from 'mongoose';
 import { BoundedMap } from '../../lib/bounded-map';
 import { ConflictError, NotFoundError, isDuplicateKeyError } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
+import { maskPersonName } from '../../lib/person-name';
 import { findCertificateHolder, type PublicUser } from '../accounts';
 import { auditedTargetIds, listAudit, recordAudit, recordAuditOnce, type AuditInput } from '../audit';
 import { passedCertificationAttempts, type Attempt } from '../exams';
@@ -11,6 +12,7 @@ import { canonicalize } from './canonical-json';
 import { CertificateModel, type Certificate } from './certificate.model';
 import { STATUS_LIST_BITS } from './credential';
 import type { CertificateRecord } from './certificate.types';
+import { publicRevocation, type RevocationCode } from './revocation';
 import { signText, verifyText, type KeyStore } from './signing-keys';
 
 export interface CertificateSettings {
@@ -119,6 +121,7 @@ export async function issueForAttempt(attempt: Attempt, validityYears: number, c
         status: 'valid',
         supersedes: previous?.number ?? null,
         statusIndex,
+        verifyToken: newVerifyToken(),
       });
       const issued = doc.toObject() as Certificate;
       if (previous) {
@@ -167,6 +170,23 @@ function randomStatusIndex(): number {
   return randomInt(0, STATUS_LIST_BITS);
 }
 
+/** 128 random bits: the QR code's proof that its reader holds the paper (or saw it). */
+function newVerifyToken(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+export const VERIFY_TOKEN_PATTERN = /^[A-Za-z0-9_-]{22}$/;
+
+/** Start-up migration: certificates issued before QR tokens existed get one (their files are rendered again on download). */
+export async function assignMissingVerifyTokens(): Promise<number> {
+  let assigned = 0;
+  for await (const cert of CertificateModel.find({ verifyToken: { $exists: false } }, { number: 1 }).lean<Array<{ _id: Types.ObjectId }>>().cursor()) {
+    await CertificateModel.updateOne({ _id: cert._id, verifyToken: { $exists: false } }, { $set: { verifyToken: newVerifyToken() } });
+    assigned++;
+  }
+  return assigned;
+}
+
 // ---------------------------------------------------------------- verification
 
 export type CertificateStatus = 'valid' | 'expired' | 'revoked';
@@ -187,7 +207,8 @@ export interface Verdict {
   issuedAt: string;
   expiresAt: string;
   revokedAt?: string;
-  revocationReason?: string;
+  /** Public reason, coded; the examiner's note is never part of a verdict. */
+  revocation?: { code: RevocationCode; label: { zh: string; en: string } };
   supersedes?: string;
   supersededBy?: string;
   signature: { keyId: string; valid: boolean };
@@ -250,7 +271,7 @@ export function toVerdict(cert: Certificate, keys: KeyStore, now = new Date()): 
     issuedAt: cert.issuedAt.toISOString(),
     expiresAt: cert.expiresAt.toISOString(),
     ...(cert.revokedAt ? { revokedAt: cert.revokedAt.toISOString() } : {}),
-    ...(cert.revocationReason ? { revocationReason: cert.revocationReason } : {}),
+    ...(cert.status === 'revoked' ? { revocation: publicRevocation(cert.revocationCode) } : {}),
     ...(cert.supersedes ? { supersedes: cert.supersedes } : {}),
     ...(cert.supersededBy ? { supersededBy: cert.supersededBy } : {}),
     signature: { keyId: cert.keyId, valid: signatureValid(cert, keys) },
@@ -259,7 +280,8 @@ export function toVerdict(cert: Certificate, keys: KeyStore, now = new Date()): 
 
 export const NUMBER_PATTERN = /^[SY]\d{21}$/;
 
-function notFound(): NotFoundError {
+/** The one answer for an unknown number, a wrong name and a forged file alike. */
+export function certificateNotFound(): NotFoundError {
   return new NotFoundError('No certificate matches this number and name.', 'certificate_not_found');
 }
 
@@ -277,26 +299,52 @@ export async function verifyByNumberAndName(number: string, name: string, keys: 
   const cert = await lookupForVerification(number.trim().toUpperCase());
   const wanted = normalizeName(name);
   const names = cert ? [cert.record.holder.name, cert.record.holder.nameZh].filter((n): n is string => !!n).map(normalizeName) : [];
-  if (!cert || !wanted || !names.includes(wanted)) throw notFound();
+  if (!cert || !wanted || !names.includes(wanted)) throw certificateNotFound();
   return toVerdict(cert, keys, now);
 }
 
-/** Whether a certificate with this number exists and its current status, with no personal data (QR landing). */
-export async function publicStatus(number: string, now = new Date()): Promise<CertificateStatus | undefined> {
-  const cert = await lookupForVerification(number.trim().toUpperCase());
-  return cert ? statusOf(cert, now) : undefined;
+/** What the QR landing page may show before the visitor gives the name: the masked name and the status. */
+export interface QrLanding {
+  number: string;
+  status: CertificateStatus;
+  maskedName: string;
+  maskedNameZh?: string;
+  level: CertificateRecord['levelLabel'];
+  issuedOn: string;
+  expiresOn: string;
+}
+
+/**
+ * The certificate a QR token belongs to. Database operations: 1 (an equality look-up on the indexed
+ * token). Unknown and malformed tokens answer alike (undefined).
+ */
+export async function findByVerifyToken(token: string, now = new Date()): Promise<QrLanding | undefined> {
+  if (!VERIFY_TOKEN_PATTERN.test(token)) return undefined;
+  const cert = await CertificateModel.findOne({ verifyToken: token }).lean<Certificate>();
+  if (!cert) return undefined;
+  const { holder } = cert.record;
+  return {
+    number: cert.number,
+    status: statusOf(cert, now),
+    maskedName: maskPersonName(holder.name),
+    ...(holder.nameZh ? { maskedNameZh: maskPersonName(holder.nameZh) } : {}),
+    level: cert.record.levelLabel,
+    issuedOn: cert.record.issuedOn,
+    expiresOn: cert.record.expiresOn,
+  };
 }
 
 // ---------------------------------------------------------------- lifecycle
 
-export async function revoke(actor: PublicUser, number: string, reason: string, now = new Date()): Promise<Certificate> {
+/** Revokes with a public code and an internal note (the note goes to the audit log, never to verifiers). */
+export async function revoke(actor: PublicUser, number: string, { code, note }: { code: RevocationCode; note: string }, now = new Date()): Promise<Certificate> {
   const cert = await findByNumber(number);
   if (!cert) throw new NotFoundError('No such certificate.', 'certificate_not_found');
   if (cert.status === 'revoked') throw new ConflictError('already_revoked', 'This certificate is already revoked.');
-  await CertificateModel.updateOne({ _id: cert._id }, { $set: { status: 'revoked', revokedAt: now, revocationReason: reason } });
+  await CertificateModel.updateOne({ _id: cert._id }, { $set: { status: 'revoked', revokedAt: now, revocationReason: note, revocationCode: code } });
   certificateChanged(number);
-  await recordAudit({ action: 'certificate.revoked', actor, target: { type: 'certificate', id: number }, before: { status: cert.status }, after: { status: 'revoked' }, reason, at: now });
-  return { ...cert, status: 'revoked', revokedAt: now, revocationReason: reason };
+  await recordAudit({ action: 'certificate.revoked', actor, target: { type: 'certificate', id: number }, before: { status: cert.status }, after: { status: 'revoked', code }, reason: note, at: now });
+  return { ...cert, status: 'revoked', revokedAt: now, revocationReason: note, revocationCode: code };
 }
 
 export async function listForHolder(userId: string): Promise<Certificate[]> {
