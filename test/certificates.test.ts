@@ -265,6 +265,23 @@ describe('verification for employers', () => {
     expect(res.body.error.code).toBe('too_many_requests');
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
   });
+
+  it('when behind a trusted proxy, then each forwarded client has its own bucket, a batch pays half a look-up a pair in one charge, and an oversized batch is 400', async () => {
+    const limited = buildTestApp({ certificates: testCertificatesContext({ verifyRatePerMinute: 3 }), trustProxy: ['loopback'] }).app;
+    const batch = (client: string, pairs: number) =>
+      request(limited).post('/api/certificates/verify').set('X-Forwarded-For', client).send({ items: Array.from({ length: pairs }, () => ({ number, name: '赵敏' })) });
+    // Four pairs cost two of the three tokens; a second batch of four would need one more than is left.
+    expect((await batch('203.0.113.1', 4).expect(200)).body.results).toHaveLength(4);
+    const refused = await batch('203.0.113.1', 4).expect(429);
+    // One token short at 3 a minute: 20 s, a little less if the machine was slow between the two requests.
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(10);
+    expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(20);
+    // The refused batch spent nothing: one single look-up still fits.
+    await request(limited).get(`/api/certificates/${number}`).query({ name: '赵敏' }).set('X-Forwarded-For', '203.0.113.1').expect(200);
+    // Another employer behind the same proxy is not affected.
+    await batch('203.0.113.2', 6).expect(200);
+    expect((await batch('203.0.113.3', 8).expect(400)).body.error.code).toBe('over_rate_limit');
+  });
 });
 
 describe('signatures and keys', () => {

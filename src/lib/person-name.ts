@@ -93,6 +93,7 @@ export function maskPersonName(name: string): string {
       })
       .join(' ');
   }
-  if (chars.length <= 2) return chars[0] + '*'.repeat(chars.length - 1);
+  if (chars.length === 1) return '*';
+  if (chars.length === 2) return `${chars[0]}*`;
   return chars[0] + '*'.repeat(chars.length - 2) + chars.at(-1);
 }

@@ -44,10 +44,18 @@ export function buildTestApp({
   certificates = testCertificatesContext(),
   publicUrl = TEST_PUBLIC_URL,
   loginPolicy = {},
-}: { ttlSeconds?: number; extraRouters?: Router[]; certificates?: CertificatesContext; publicUrl?: string; loginPolicy?: Partial<LoginPolicy> } = {}): TestApp & { certificates: CertificatesContext } {
+  trustProxy = false,
+}: {
+  ttlSeconds?: number;
+  extraRouters?: Router[];
+  certificates?: CertificatesContext;
+  publicUrl?: string;
+  loginPolicy?: Partial<LoginPolicy>;
+  trustProxy?: boolean | number | string[];
+} = {}): TestApp & { certificates: CertificatesContext } {
   const tokens = createTokenService(TEST_SECRET, ttlSeconds);
   const app = createApp({
-    config: { publicUrl, nodeEnv: 'test' },
+    config: { publicUrl, nodeEnv: 'test', trustProxy },
     logger: pino({ level: process.env.DBG ? 'error' : 'silent' }),
     tokens,
     certificates,

@@ -34,8 +34,13 @@ const LEVEL_LABELS: Record<number, { zh: string; en: string }> = {
   1: { zh: '一级/高级技师', en: 'Level 1 (Senior Technician)' },
 };
 
+/**
+ * Shows at most the last 4 characters, and never more than a third of the number: a resident ID keeps
+ * its last 4, a 6-character permit its last 2, a number of 2 characters none.
+ */
 export function maskIdNumber(idNumber: string): string {
-  return idNumber.length <= 4 ? idNumber : `${'*'.repeat(idNumber.length - 4)}${idNumber.slice(-4)}`;
+  const shown = Math.min(4, Math.floor(idNumber.length / 3));
+  return `${'*'.repeat(idNumber.length - shown)}${shown ? idNumber.slice(-shown) : ''}`;
 }
 
 /** S + org(4) + province(2) + site(6) + YY + level(1): the 16 characters before the 6-digit serial. */
