@@ -4,7 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { generateKeyPairSync } from 'node:crypto';
-import { decodeJwt, importJWK, jwtVerify } from 'jose';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { createRemoteJWKSet, decodeJwt, importJWK, jwtVerify } from 'jose';
 import request from 'supertest';
 import { AuditModel } from '../src/components/audit/audit.model';
 import { CertificateModel } from '../src/components/certificates/certificate.model';
@@ -15,6 +17,7 @@ import { loadVersions, questionType } from '../src/components/questions';
 import { seedQuestionBank } from '../src/components/questions/question-seed.service';
 import { bearer, buildTestApp, createUser, testCertificatesContext, type TestUser, TEST_PUBLIC_URL } from './helpers/app';
 import { useTestDatabase, SEED_BANK_TIMEOUT } from './helpers/database';
+import { listen } from './helpers/raw-http';
 import { requireCommand } from './helpers/tools';
 
 useTestDatabase();
@@ -232,8 +235,8 @@ describe('verification for employers', () => {
     const cert = (await CertificateModel.findOne({ userId: user.id }).lean())!;
     const bitSet = async () => {
       const jwt = (await request(app).get('/api/certificates/status/1').expect(200)).text;
-      const list = decodeJwt(jwt) as { credentialSubject: { encodedList: string } };
-      const bytes = gunzipSync(Buffer.from(list.credentialSubject.encodedList.slice(1), 'base64url'));
+      const list = decodeJwt(jwt) as { vc: { credentialSubject: { encodedList: string } } };
+      const bytes = gunzipSync(Buffer.from(list.vc.credentialSubject.encodedList.slice(1), 'base64url'));
       return (bytes[cert.statusIndex >> 3]! & (0x80 >> (cert.statusIndex & 7))) !== 0;
     };
     expect(await bitSet()).toBe(false);
@@ -290,9 +293,9 @@ describe('signatures and keys', () => {
     await sit(user, 5);
     const cert = (await CertificateModel.findOne({ userId: user.id }).lean())!;
     const { keys } = (await request(app).get('/api/certificates/keys').expect(200)).body;
-    const published = keys.find((k: { kid: string }) => k.kid === cert.keyId);
+    const published = keys.find((k: { kid: string }) => k.kid === `did:web:localhost%3A3000#${cert.keyId}`);
     const { createPublicKey } = await import('node:crypto');
-    expect(verifyText(cert.canonical, cert.signature, createPublicKey({ key: published.jwk, format: 'jwk' }))).toBe(true);
+    expect(verifyText(cert.canonical, cert.signature, createPublicKey({ key: { kty: published.kty, crv: published.crv, x: published.x }, format: 'jwk' }))).toBe(true);
     const other = generateKeyPairSync('ed25519').publicKey;
     expect(verifyText(cert.canonical, cert.signature, other)).toBe(false);
   });
@@ -311,7 +314,7 @@ describe('signatures and keys', () => {
     const res = await request(app).get(`/api/certificates/${old.number}`).query({ name: 'before rotation' }).expect(200);
     expect(res.body.signature).toEqual({ keyId: old.keyId, valid: true });
     const { keys } = (await request(app).get('/api/certificates/keys').expect(200)).body;
-    expect(keys.find((k: { kid: string }) => k.kid === old.keyId).validUntil).not.toBeNull();
+    expect(keys.find((k: { kid: string }) => k.kid.endsWith(`#${old.keyId}`)).validUntil).not.toBeNull();
   });
 });
 
@@ -336,29 +339,94 @@ describe('the offline verifier (npm run verify-cert)', () => {
     const bad = cli(`${dir}/altered.pdf`);
     expect(bad.status).toBe(1);
     expect(bad.stdout).toContain('INVALID');
+    // Every signed field is printed, the score included.
+    expect(ok.stdout).toContain(`score:       ${cert.record.score}%  (pass mark 60%)`);
+    expect(ok.stdout).toContain('离线 · Offline Check');
+
+    // Keys that do not include the record's key: exit 3, not "altered".
+    const otherKeys = `${dir}/other.json`;
+    fs.writeFileSync(otherKeys, JSON.stringify({ keys: [{ ...generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }), kid: 'ate-other' }] }));
+    const unknown = spawnSync(process.execPath, ['dist/cli/verify-cert.js', genuine, '--key', otherKeys], { encoding: 'utf8' });
+    expect([unknown.status, unknown.stdout.includes('UNKNOWN KEY')]).toEqual([3, true]);
+
+    // Without --key on a machine with no keys it says so and creates none.
+    const emptyKeys = path.join(dir, 'no-keys');
+    const none = spawnSync(process.execPath, ['dist/cli/verify-cert.js', genuine], { encoding: 'utf8', env: { ...process.env, CERT_KEYS_DIR: emptyKeys, DATA_DIR: dir } });
+    expect(none.status).toBe(2);
+    expect(none.stderr).toContain('--key');
+    expect(fs.existsSync(emptyKeys) ? fs.readdirSync(emptyKeys) : []).toEqual([]);
   });
 });
 
 describe('the Open Badges credential', () => {
-  it("when the holder downloads it, then an independent JOSE library verifies the proof with the published key", async () => {
+  let origin: string;
+  let close: () => Promise<void>;
+  beforeAll(async () => {
+    const server = await listen(app);
+    origin = `http://127.0.0.1:${server.port}`;
+    close = server.close;
+  });
+  afterAll(() => close());
+  /** The test's stand-in for DNS: the app calls itself TEST_PUBLIC_URL; it listens on `origin`. */
+  const reach = (url: string) => url.replace(TEST_PUBLIC_URL, origin);
+  /** did-jwt-vc, resolving the did:web document from the listening app, in a process of its own (it is ES modules only). */
+  const didJwtVc = async (jwt: string) => {
+    const { stdout } = await promisify(execFile)(process.execPath, [path.join(__dirname, 'helpers/did-jwt-vc-check.mjs'), jwt, origin, new URL(TEST_PUBLIC_URL).host]);
+    return JSON.parse(stdout) as { ok: boolean; issuer?: string; signer?: string; error?: string };
+  };
+
+  it('when the holder downloads it, then it follows the OB 3.0 JWT format and jose (remote JWK Set) and did-jwt-vc (did:web) verify it, finding the key themselves', async () => {
     const user = await holder({ name: 'Badge Holder', nameZh: '徽章' });
     await sit(user, 5);
     const cert = (await CertificateModel.findOne({ userId: user.id }).lean())!;
-    const res = await request(app).get(`/api/certificates/${cert.number}/credential`).set(bearer(user)).expect(200);
-    const header = JSON.parse(Buffer.from(res.body.jwt.split('.')[0], 'base64url').toString());
-    const { keys } = (await request(app).get('/api/certificates/keys').expect(200)).body;
-    const jwk = keys.find((k: { kid: string }) => k.kid === header.kid).jwk;
-    const { payload, protectedHeader } = await jwtVerify(res.body.jwt, await importJWK(jwk, 'EdDSA'));
-    expect(protectedHeader).toMatchObject({ alg: 'EdDSA', typ: 'vc+jwt' });
-    expect(payload).toMatchObject({
+    const { jwt } = (await request(app).get(`/api/certificates/${cert.number}/credential`).set(bearer(user)).expect(200)).body;
+    const profile = (await (await fetch(`${origin}/issuer`)).json()) as { id: string; jwks_uri: string };
+    const jwks = createRemoteJWKSet(new URL(reach(profile.jwks_uri)));
+    const { payload, protectedHeader } = await jwtVerify(jwt, jwks, {
+      issuer: profile.id,
+      requiredClaims: ['iss', 'sub', 'nbf', 'exp', 'jti', 'vc'],
+      typ: 'JWT',
+      algorithms: ['EdDSA'],
+    });
+    expect(protectedHeader.kid).toMatch(/^did:web:localhost%3A3000#ate-/);
+    const vc = payload.vc as Record<string, any>;
+    expect(payload).toMatchObject({ iss: 'did:web:localhost%3A3000', sub: vc.credentialSubject.id, jti: vc.id, nbf: Math.floor(cert.issuedAt.getTime() / 1000), exp: Math.floor(cert.expiresAt.getTime() / 1000) });
+    expect(vc).toMatchObject({
       type: ['VerifiableCredential', 'OpenBadgeCredential'],
-      credentialSubject: { achievement: { achievementType: 'Certification' }, result: [{ value: expect.any(String) }] },
+      issuer: { id: 'did:web:localhost%3A3000' },
+      credentialSubject: { id: expect.stringMatching(/^urn:uuid:[0-9a-f-]{36}$/), achievement: { achievementType: 'Certification' }, result: [{ value: String(cert.record.score) }] },
       credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: 'revocation', statusListIndex: String(cert.statusIndex) },
       validFrom: cert.issuedAt.toISOString(),
       validUntil: cert.expiresAt.toISOString(),
     });
+    // The achievement and its image resolve.
+    const achievement = await fetch(reach(vc.credentialSubject.achievement.id));
+    expect(achievement.status).toBe(200);
+    expect(((await achievement.json()) as { id: string }).id).toBe(vc.credentialSubject.achievement.id);
+    const image = await fetch(reach(vc.credentialSubject.achievement.image.id));
+    expect([image.status, image.headers.get('content-type')]).toEqual([200, 'image/svg+xml; charset=utf-8']);
+
+    // did-jwt-vc resolves the issuer's did:web document and checks the proof.
+    expect(await didJwtVc(jwt)).toEqual({ ok: true, issuer: 'did:web:localhost%3A3000', signer: protectedHeader.kid });
+
+    // Another key, or one altered byte, fails both.
+    const [h, p, sig] = jwt.split('.');
+    const altered = `${h}.${p}.${sig.slice(0, -4)}${sig.slice(-4) === 'AAAA' ? 'BBBB' : 'AAAA'}`;
+    await expect(jwtVerify(altered, jwks)).rejects.toThrow();
+    expect((await didJwtVc(altered)).ok).toBe(false);
     const otherKey = generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' });
-    await expect(jwtVerify(res.body.jwt, await importJWK({ ...otherKey, kty: 'OKP', alg: 'EdDSA' }, 'EdDSA'))).rejects.toThrow();
+    await expect(jwtVerify(jwt, await importJWK({ ...otherKey, kty: 'OKP', alg: 'EdDSA' }, 'EdDSA'))).rejects.toThrow();
+  });
+
+  it('when the status list is fetched, then it verifies the same way and the certificate sits at a random position', async () => {
+    const jwt = await (await fetch(`${origin}/api/certificates/status/1`)).text();
+    const { payload } = await jwtVerify(jwt, createRemoteJWKSet(new URL(`${origin}/.well-known/jwks.json`)), { issuer: 'did:web:localhost%3A3000', typ: 'JWT', requiredClaims: ['iss', 'nbf', 'jti', 'vc'] });
+    expect((payload.vc as { type: string[] }).type).toEqual(['VerifiableCredential', 'BitstringStatusListCredential']);
+    expect((await didJwtVc(jwt)).ok).toBe(true);
+    // Positions are drawn at random, not in issue order.
+    const indexes = (await CertificateModel.find({}, { statusIndex: 1 }).sort({ issuedAt: 1 }).lean()).map((c) => c.statusIndex);
+    expect(indexes.length).toBeGreaterThan(3);
+    expect([...indexes].sort((a, b) => a - b)).not.toEqual(indexes);
   });
 });
 

@@ -1,10 +1,10 @@
 // `npm run keys:rotate`: starts a new certificate signing key. Old keys stay published (with their
-// validity end), so certificates signed before still verify. Restart running servers afterwards.
+// validity end), so certificates signed before still verify. Running servers sign with it at once.
 //
 // The audit log entry: with MONGODB_URI set, written here. The embedded database is not started for it:
 // a running server owns those files (mongod would refuse the lock; two FerretDB processes on one SQLite
 // store is not something to risk for one entry), and the server records the rotation from the key files
-// when it is restarted, which it must be to sign with the new key anyway.
+// when it next starts.
 import os from 'node:os';
 import mongoose from 'mongoose';
 import { recordKeyRotations } from '../components/certificates';
@@ -25,7 +25,7 @@ async function main(): Promise<number> {
   const config = loadConfig();
   const store = openKeyStore(config.certificates.keysDir);
   const fresh = store.rotate();
-  process.stdout.write(`New signing key ${fresh.kid}; ${store.published().length} key(s) published. Restart the server to sign with it.\n`);
+  process.stdout.write(`New signing key ${fresh.kid}; ${store.published().length} key(s) published; running servers sign with it from now on.\n`);
   if (!config.mongodbUri) {
     process.stdout.write('The audit log records the rotation when the server next starts.\n');
     return 0;

@@ -8,6 +8,7 @@ import type { CertificatesContext } from './certificates.context';
 import * as certificates from './certificate.service';
 import { adminView, holderView, revokeSchema } from './certificate.routes';
 import { REVOCATION_CODES, REVOCATION_LABELS } from './revocation';
+import { issuerProfile } from './credential';
 
 const verifyForm = z.strictObject({ number: z.string().trim().min(1).max(40), name: z.string().trim().min(1).max(200) });
 const nameForm = z.strictObject({ name: z.string().trim().min(1).max(200) });
@@ -129,13 +130,7 @@ export function certificatePagesRouter(ctx: CertificatesContext): Router {
   });
 
   router.get('/issuer', (_req, res) => {
-    res.json({
-      '@context': ['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json'],
-      id: `${ctx.settings.publicUrl}/issuer`,
-      type: ['Profile'],
-      name: `${ctx.settings.issuerName.zh} · ${ctx.settings.issuerName.en}`,
-      url: ctx.settings.publicUrl,
-    });
+    res.type('application/json').send(JSON.stringify(issuerProfile(ctx.settings.publicUrl, ctx.settings.issuerName)));
   });
 
   return router;

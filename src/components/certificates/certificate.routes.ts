@@ -1,5 +1,5 @@
 // Certificate API: public verification (rate-limited), keys and status list; holder and admin actions.
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { ForbiddenError, NotFoundError } from '../../lib/errors';
 import { readUpload } from '../../lib/upload';
@@ -11,7 +11,8 @@ import { CertificateModel, type Certificate } from './certificate.model';
 import type { CertificatesContext } from './certificates.context';
 import * as certificates from './certificate.service';
 import { REVOCATION_CODES } from './revocation';
-import { buildStatusListCredential, issueCredentialJwt, signJwt } from './credential';
+import { achievementOf, buildStatusListCredential, credentialClaims, didDocument, issueCredentialJwt, jwkSet, keyUri, signJwt } from './credential';
+import { badgeSvg } from './badge-image';
 
 export const MAX_BATCH = 100;
 /**
@@ -78,16 +79,39 @@ export function certificateApiRouter(ctx: CertificatesContext): Router {
   const router = Router();
   const publicUrl = ctx.settings.publicUrl;
 
-  router.get('/api/certificates/keys', (_req, res) => {
-    res.json({ keys: ctx.keys.published() });
+  // The same JWK Set under the well-known name (jose's createRemoteJWKSet, OpenID-style discovery) and the
+  // API path earlier releases published; the did:web document lists the same keys for DID resolvers.
+  const sendKeys = (_req: Request, res: Response) => {
+    res.set('Cache-Control', 'public, max-age=300').type('application/jwk-set+json').send(JSON.stringify(jwkSet(ctx.keys.published(), publicUrl)));
+  };
+  router.get('/.well-known/jwks.json', sendKeys);
+  router.get('/api/certificates/keys', sendKeys);
+  router.get('/.well-known/did.json', (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=300').type('application/did+json').send(JSON.stringify(didDocument(ctx.keys.published(), publicUrl)));
+  });
+
+  // What a credential's achievement id and image point at, so a wallet can show and check them.
+  const achievementFor = async (code: string) => {
+    const cert = await CertificateModel.findOne({ 'record.exam.code': code }, { record: 1 }).lean<Pick<Certificate, 'record'>>();
+    if (!cert) throw new NotFoundError('No such achievement.');
+    return cert.record;
+  };
+  router.get('/achievements/:code', async (req, res) => {
+    const record = await achievementFor(String(req.params.code));
+    res.type('application/json').send(JSON.stringify({ '@context': ['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json'], ...achievementOf(record, publicUrl) }));
+  });
+  router.get('/achievements/:code/badge.svg', async (req, res) => {
+    const record = await achievementFor(String(req.params.code));
+    res.set('Cache-Control', 'public, max-age=86400').type('image/svg+xml').send(badgeSvg(record));
   });
 
   router.get('/api/certificates/status/:list', async (req, res) => {
     if (req.params.list !== '1') throw new NotFoundError('No such status list.');
     const revoked = await CertificateModel.find({ status: 'revoked' }, { statusIndex: 1 }).lean<Array<{ statusIndex: number }>>();
-    const credential = buildStatusListCredential(revoked.map((c) => c.statusIndex), publicUrl, new Date());
-    const { kid, privateKey } = ctx.keys.current();
-    res.set('Cache-Control', 'no-cache').type('application/vc+jwt').send(signJwt(credential, kid, privateKey, 'vc+jwt'));
+    const now = new Date();
+    const credential = buildStatusListCredential(revoked.map((c) => c.statusIndex), publicUrl, now);
+    const { kid, privateKey } = ctx.keys.current(now);
+    res.set('Cache-Control', 'no-cache').type('application/jwt').send(signJwt(credentialClaims(credential, now), keyUri(publicUrl, kid), privateKey));
   });
 
   router.post('/api/certificates/verify', async (req, res) => {
@@ -130,7 +154,7 @@ export function certificateApiRouter(ctx: CertificatesContext): Router {
   router.get('/api/certificates/:number/credential', requireUser, async (req, res) => {
     const cert = await ownedCertificate(req);
     if (cert.status === 'revoked') throw new ForbiddenError('A revoked certificate has no credential to download.');
-    res.json(issueCredentialJwt(cert, ctx.keys, publicUrl));
+    res.json(issueCredentialJwt(cert, ctx.keys, publicUrl, ctx.settings.issuerName));
   });
 
   router.get('/api/certificates/:number/audit', requireRole('admin'), async (req, res) => {

@@ -84,7 +84,7 @@ export async function issueForAttempt(attempt: Attempt, validityYears: number, c
   const previous = await CertificateModel.findOne({ userId: attempt.userId, examId: attempt.examId, supersededBy: null, status: 'valid' })
     .sort({ issuedAt: -1 })
     .lean<Certificate>();
-  const { kid, privateKey } = ctx.keys.current();
+  const { kid, privateKey } = ctx.keys.current(issuedAt);
   const prefix = numberPrefix(ctx.settings, issuedAt, attempt.rules.level);
 
   let collided = false;
@@ -225,9 +225,10 @@ export function statusOf(cert: Pick<Certificate, 'status' | 'expiresAt'>, now = 
 }
 
 /** The stored signature checks out with the published key, and the stored record is what was signed. */
-export function signatureValid(cert: Pick<Certificate, 'canonical' | 'signature' | 'keyId' | 'record'>, keys: KeyStore): boolean {
+export function signatureValid(cert: Pick<Certificate, 'canonical' | 'signature' | 'keyId' | 'record' | 'issuedAt'>, keys: KeyStore): boolean {
   const key = keys.publicKey(cert.keyId);
-  if (!key) return false;
+  // A signature from outside its key's window (or after the key was compromised) is not trusted.
+  if (!key || !keys.trustedAt(cert.keyId, cert.issuedAt)) return false;
   // A signed record never changes: its check is remembered (the key's presence is checked every time).
   const memo = `${cert.keyId}\u0000${cert.signature}\u0000${cert.canonical}`;
   let ok = signatureChecks.get(memo);

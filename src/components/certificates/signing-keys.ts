@@ -1,9 +1,15 @@
-// Ed25519 signing keys, kept under CERT_KEYS_DIR (default DATA_DIR/keys), one JSON file per key.
-// Rotation adds a key and closes the old one's validity; old public keys stay published, so every
-// certificate signed before a rotation still verifies.
+// Ed25519 signing keys, kept under CERT_KEYS_DIR (default DATA_DIR/keys), one JSON file per key, each
+// with a validity window. Rotation adds a key and closes the old one's window; old public keys stay
+// published, so every certificate signed inside a key's window still verifies. A key can be marked
+// compromised from a date: what it signed from then on no longer verifies.
+//
+// Running servers see a rotation or a compromise without a restart: every file is written beside the
+// others and renamed into place, which changes the folder's modification time, and the store reads the
+// folder again when that time moves (one stat per use, no watcher to leak).
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type JsonWebKey, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { ServiceUnavailableError } from '../../lib/errors';
 
 export interface PublishedKey {
   kid: string;
@@ -11,23 +17,37 @@ export interface PublishedKey {
   jwk: JsonWebKey & { kid: string; alg: 'EdDSA'; use: 'sig' };
   validFrom: string;
   validUntil: string | null;
+  /** Signatures made with this key at or after this time are not trusted. */
+  compromisedFrom?: string;
 }
 
 interface StoredKey {
   kid: string;
   validFrom: string;
   validUntil: string | null;
+  compromisedFrom?: string | null;
   publicJwk: JsonWebKey;
   privatePem: string;
 }
 
+/** 503 to a client (nothing was signed); the operator's fix is in the message and the log. */
+export class NoSigningKeyError extends ServiceUnavailableError {
+  constructor(at: Date) {
+    super(`No certificate signing key is valid at ${at.toISOString()} (all are retired or compromised): run npm run keys:rotate.`);
+  }
+}
+
 export interface KeyStore {
-  /** The key new certificates are signed with. */
-  current(): { kid: string; privateKey: KeyObject };
+  /** The key new certificates are signed with now: inside its window, not compromised. Throws NoSigningKeyError otherwise. */
+  current(now?: Date): { kid: string; privateKey: KeyObject };
   publicKey(kid: string): KeyObject | undefined;
+  /** Whether `kid` was a trustworthy signing key at `at`: inside its window and before any compromise. */
+  trustedAt(kid: string, at: Date): boolean;
   published(): PublishedKey[];
   /** Starts a new key now; the previous one stays published with validUntil = now. */
   rotate(now?: Date): PublishedKey;
+  /** Marks `kid` compromised from `from`; returns the key as now published. */
+  markCompromised(kid: string, from: Date): PublishedKey;
 }
 
 function kidFor(publicJwk: JsonWebKey, at: Date): string {
@@ -47,6 +67,9 @@ function newKey(at: Date): StoredKey {
   };
 }
 
+const inWindow = (key: StoredKey, at: Date) =>
+  Date.parse(key.validFrom) <= at.getTime() && (!key.validUntil || at.getTime() < Date.parse(key.validUntil)) && !(key.compromisedFrom && Date.parse(key.compromisedFrom) <= at.getTime());
+
 /** Loads the keys in `dir`, creating the first one (file mode 0600) when there is none. */
 export function openKeyStore(dir: string, now = new Date()): KeyStore {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -56,48 +79,78 @@ export function openKeyStore(dir: string, now = new Date()): KeyStore {
       .filter((f) => f.endsWith('.json'))
       .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as StoredKey)
       .sort((a, b) => a.validFrom.localeCompare(b.validFrom));
-  const write = (key: StoredKey, flag: 'wx' | 'w') => fs.writeFileSync(path.join(dir, `${key.kid}.json`), JSON.stringify(key, null, 2), { mode: 0o600, flag });
+  /** Written beside and renamed into place: readers never see half a key, and the folder's mtime moves. */
+  const write = (key: StoredKey, create: boolean) => {
+    const file = path.join(dir, `${key.kid}.json`);
+    if (create && fs.existsSync(file)) throw Object.assign(new Error(`${file} exists`), { code: 'EEXIST' });
+    const temp = path.join(dir, `.${key.kid}.${process.pid}.tmp`);
+    fs.writeFileSync(temp, JSON.stringify(key, null, 2), { mode: 0o600 });
+    fs.renameSync(temp, file);
+  };
 
-  let keys = read();
-  if (keys.length === 0) {
+  if (read().length === 0) {
     try {
-      write(newKey(now), 'wx');
+      write(newKey(now), true);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
-    keys = read();
   }
+  let keys: StoredKey[] = [];
+  let seen = '';
+  const privateKeys = new Map<string, KeyObject>();
   const publicKeys = new Map<string, KeyObject>();
+  /** Reads the folder again if anything was renamed into it since the last look. */
+  const fresh = (): StoredKey[] => {
+    const stat = fs.statSync(dir);
+    const stamp = `${stat.mtimeMs}:${stat.ino}`;
+    if (stamp !== seen) {
+      keys = read();
+      seen = stamp;
+    }
+    return keys;
+  };
+  fresh();
   const publicKeyOf = (key: StoredKey) => {
     let k = publicKeys.get(key.kid);
-    if (!k) {
-      k = createPublicKey({ key: key.publicJwk, format: 'jwk' });
-      publicKeys.set(key.kid, k);
-    }
+    if (!k) publicKeys.set(key.kid, (k = createPublicKey({ key: key.publicJwk, format: 'jwk' })));
     return k;
   };
-  let signing = keys.filter((k) => !k.validUntil).at(-1) ?? keys.at(-1)!;
-  let privateKey = createPrivateKey(signing.privatePem);
+  const publish = (k: StoredKey): PublishedKey => ({
+    kid: k.kid,
+    jwk: { ...k.publicJwk, kid: k.kid, alg: 'EdDSA' as const, use: 'sig' as const },
+    validFrom: k.validFrom,
+    validUntil: k.validUntil,
+    ...(k.compromisedFrom ? { compromisedFrom: k.compromisedFrom } : {}),
+  });
 
   return {
-    current: () => ({ kid: signing.kid, privateKey }),
+    current(at = new Date()) {
+      const signing = fresh().filter((k) => inWindow(k, at)).at(-1);
+      if (!signing) throw new NoSigningKeyError(at);
+      let privateKey = privateKeys.get(signing.kid);
+      if (!privateKey) privateKeys.set(signing.kid, (privateKey = createPrivateKey(signing.privatePem)));
+      return { kid: signing.kid, privateKey };
+    },
     publicKey(kid) {
-      const key = keys.find((k) => k.kid === kid);
+      const key = fresh().find((k) => k.kid === kid);
       return key ? publicKeyOf(key) : undefined;
     },
-    published: () =>
-      keys.map((k) => ({ kid: k.kid, jwk: { ...k.publicJwk, kid: k.kid, alg: 'EdDSA' as const, use: 'sig' as const }, validFrom: k.validFrom, validUntil: k.validUntil })),
+    trustedAt(kid, at) {
+      const key = fresh().find((k) => k.kid === kid);
+      return !!key && inWindow(key, at);
+    },
+    published: () => fresh().map(publish),
     rotate(at = new Date()) {
-      const fresh = newKey(at);
-      for (const k of keys.filter((k) => !k.validUntil)) {
-        k.validUntil = at.toISOString();
-        write(k, 'w');
-      }
-      write(fresh, 'wx');
-      keys = read();
-      signing = keys.find((k) => k.kid === fresh.kid)!;
-      privateKey = createPrivateKey(signing.privatePem);
-      return this.published().find((k) => k.kid === fresh.kid)!;
+      const next = newKey(at);
+      for (const k of fresh().filter((k) => !k.validUntil)) write({ ...k, validUntil: at.toISOString() }, false);
+      write(next, true);
+      return publish(fresh().find((k) => k.kid === next.kid)!);
+    },
+    markCompromised(kid, from) {
+      const key = fresh().find((k) => k.kid === kid);
+      if (!key) throw new Error(`No key ${kid} in ${dir}.`);
+      write({ ...key, compromisedFrom: from.toISOString() }, false);
+      return publish(fresh().find((k) => k.kid === kid)!);
     },
   };
 }
