@@ -315,6 +315,18 @@ describe('signatures and keys', () => {
     expect(res.body.signature).toEqual({ keyId: old.keyId, valid: true });
     const { keys } = (await request(app).get('/api/certificates/keys').expect(200)).body;
     expect(keys.find((k: { kid: string }) => k.kid.endsWith(`#${old.keyId}`)).validUntil).not.toBeNull();
+
+    // The new key leaks: marked compromised from the moment it signed `fresh`, that certificate verifies as
+    // invalid everywhere, the one before the rotation stays valid, and signing goes on with a new key.
+    certificates.keys.markCompromised(rotated.kid, fresh.issuedAt);
+    const leaked = await request(app).get(`/api/certificates/${fresh.number}`).query({ name: 'after rotation' }).expect(200);
+    expect(leaked.body).toMatchObject({ status: 'invalid', signature: { keyId: rotated.kid, valid: false } });
+    expect((await request(app).get(`/api/certificates/${old.number}`).query({ name: 'before rotation' }).expect(200)).body.status).toBe('valid');
+    const pdf = fs.readFileSync(certificates.files.pathFor(fresh.number));
+    await request(app).post('/api/certificates/verify-pdf').set('Content-Type', 'application/pdf').send(pdf).expect(404);
+    const jwks = (await request(app).get('/.well-known/jwks.json').expect(200)).body.keys;
+    expect(jwks.find((k: { kid: string }) => k.kid.endsWith(`#${rotated.kid}`)).compromisedFrom).toBe(fresh.issuedAt.toISOString());
+    expect(certificates.keys.rotate().kid).not.toBe(rotated.kid);
   });
 });
 

@@ -63,6 +63,9 @@ export async function verifyPdf(pdf: Buffer, ctx: Pick<CertificatesContext, 'key
   if (!embedded.signatureValid || !embedded.number) throw certificateNotFound();
   const cert = await findByNumber(embedded.number);
   if (!cert || embedded.canonical !== cert.canonical || embedded.signature !== cert.signature) throw certificateNotFound();
+  const verdict = toVerdict(cert, ctx.keys);
+  // Signed by a key outside its window or after it was compromised: no more proof than a forgery.
+  if (!verdict.signature.valid) throw certificateNotFound();
   const identical = Buffer.compare(withoutTrailingWhitespace(pdf), withoutTrailingWhitespace(await ctx.files.ensure(cert))) === 0;
-  return { ...toVerdict(cert, ctx.keys), file: identical ? 'identical' : 'resaved' };
+  return { ...verdict, file: identical ? 'identical' : 'resaved' };
 }

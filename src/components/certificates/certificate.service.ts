@@ -195,10 +195,12 @@ export async function assignMissingVerifyTokens(): Promise<number> {
 // ---------------------------------------------------------------- verification
 
 export type CertificateStatus = 'valid' | 'expired' | 'revoked';
+/** What a verifier is told: the certificate's status, or invalid when its signature cannot be trusted. */
+export type VerdictStatus = CertificateStatus | 'invalid';
 
 export interface Verdict {
   number: string;
-  status: CertificateStatus;
+  status: VerdictStatus;
   holder: CertificateRecord['holder'];
   idType?: string;
   idNumberMasked?: string;
@@ -261,9 +263,12 @@ function certificateChanged(number: string): void {
 
 export function toVerdict(cert: Certificate, keys: KeyStore, now = new Date()): Verdict {
   const r = cert.record;
+  const signed = signatureValid(cert, keys);
   return {
     number: cert.number,
-    status: statusOf(cert, now),
+    // A record whose signature fails (altered in the database, or signed by a key outside its window or
+    // after it was compromised) is not a valid certificate, whatever its stored status says.
+    status: signed ? statusOf(cert, now) : 'invalid',
     holder: r.holder,
     ...(r.idType ? { idType: r.idType } : {}),
     ...(r.idNumberMasked ? { idNumberMasked: r.idNumberMasked } : {}),
@@ -280,7 +285,7 @@ export function toVerdict(cert: Certificate, keys: KeyStore, now = new Date()): 
     ...(cert.status === 'revoked' ? { revocation: publicRevocation(cert.revocationCode) } : {}),
     ...(cert.supersedes ? { supersedes: cert.supersedes } : {}),
     ...(cert.supersededBy ? { supersededBy: cert.supersededBy } : {}),
-    signature: { keyId: cert.keyId, valid: signatureValid(cert, keys) },
+    signature: { keyId: cert.keyId, valid: signed },
   };
 }
 
